@@ -1,0 +1,1 @@
+"""Unique codes: capacity arithmetic, keyed generation, print files, validation."""
