@@ -57,10 +57,10 @@ class Diagnostic:
         return pointer_to_dotted(self.pointer)
 
     def render(self) -> str:
-        field = self.field_path or "(document)"
+        field = f"{self.field_path}: " if self.field_path else ""
         hint = f" ({self.hint})" if self.hint else ""
         tag = "" if self.severity == "error" else "warning: "
-        return f"{self.file}:{self.line}:{self.column}: {tag}{field}: {self.message}{hint}"
+        return f"{self.file}:{self.line}:{self.column}: {tag}{field}{self.message}{hint}"
 
     def as_json(self) -> dict[str, object]:
         return {

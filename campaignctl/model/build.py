@@ -17,12 +17,20 @@ def _decimal(value: Any) -> Decimal:
     return value if isinstance(value, Decimal) else Decimal(str(value))
 
 
+def _integer(value: Any) -> Any:
+    # JSON Schema counts 18.0 as an integer; the model wants the int.
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
 _CONFIG = dacite.Config(
     type_hooks={
         date: date.fromisoformat,
         datetime: datetime.fromisoformat,
         Decimal: _decimal,
         float: float,
+        int: _integer,
     },
     cast=[tuple],
     strict=True,

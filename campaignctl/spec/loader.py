@@ -262,6 +262,13 @@ class _Builder:
         self.doc.values[pointer] = _mark(event)
         if isinstance(event, yaml.ScalarEvent):
             value = _scalar(event)
+            if isinstance(value, float) and not math.isfinite(value):
+                raise self._abort(
+                    event,
+                    f"{event.value!r} is not a finite number",
+                    "campaign values are ordinary numbers; quote it if it is text",
+                    "yaml.number",
+                )
             self._remember(event.anchor, value, 1, event)
             self._place(event, value, pointer)
             return

@@ -83,6 +83,20 @@ def _show(value: object) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+def _describe(schema: Any) -> str | None:
+    """The description of a sub-schema, following local $refs."""
+    for _ in range(5):
+        if not isinstance(schema, dict):
+            return None
+        if "description" in schema:
+            return str(schema["description"])
+        ref = schema.get("$ref")
+        if not isinstance(ref, str) or not ref.startswith("#/$defs/"):
+            return None
+        schema = campaign_schema()["$defs"].get(ref.removeprefix("#/$defs/"))
+    return None
+
+
 def _pointer(parts: Any) -> str:
     return "".join(f"/{escape(str(p))}" for p in parts)
 
@@ -103,7 +117,7 @@ def _leaves(error: ValidationError) -> Iterator[ValidationError]:
 def _finding(error: ValidationError) -> Finding:
     pointer = _pointer(error.absolute_path)
     schema = error.schema if isinstance(error.schema, dict) else {}
-    description = schema.get("description")
+    description = _describe(schema)
     validator = error.validator
     value = error.instance
     if validator == "required":
@@ -111,11 +125,7 @@ def _finding(error: ValidationError) -> Finding:
         name = missing[0] if missing else "?"
         sub = schema.get("properties", {}).get(name, {})
         return Finding(
-            pointer,
-            "error",
-            f"missing required field '{name}'",
-            sub.get("description") if isinstance(sub, dict) else None,
-            "schema.required",
+            pointer, "error", f"missing required field '{name}'", _describe(sub), "schema.required"
         )
     if validator in ("additionalProperties", "unevaluatedProperties"):
         allowed = sorted(schema.get("properties", {}))
