@@ -18,7 +18,9 @@ class Format(StrEnum):
 
 
 def validate(
-    campaign: Path = typer.Argument(..., help="The campaign.yaml to check.", show_default=False),
+    campaign: Path = typer.Argument(
+        ..., metavar="CAMPAIGN.yaml", help="The campaign file to check.", show_default=False
+    ),
     output: Format = typer.Option(Format.text, "--format", "-f", help="Output format."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print problems only, no summary."),
 ) -> None:

@@ -1,0 +1,7 @@
+"""`python -m campaignctl.cli` runs the CLI (used by benchmarks and subprocess tests)."""
+
+from __future__ import annotations
+
+from campaignctl.cli.main import run
+
+run()

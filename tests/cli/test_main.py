@@ -1,0 +1,63 @@
+"""The campaignctl command: help, version, exit codes at the boundary."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from campaignctl import __version__
+from campaignctl.cli.main import app
+
+BASE = Path(__file__).parent.parent / "spec" / "fixtures" / "base.yaml"
+
+
+def test_help_lists_commands(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0
+    assert "validate" in result.output
+
+
+def test_version(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0
+    assert __version__ in result.output
+
+
+def test_usage_error_is_exit_2(runner: CliRunner) -> None:
+    assert runner.invoke(app, ["validate"]).exit_code == 2
+    assert runner.invoke(app, ["validate", str(BASE), "--format", "xml"]).exit_code == 2
+    assert runner.invoke(app, ["no-such-command"]).exit_code == 2
+
+
+def test_valid_campaign_prints_summary(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["validate", str(BASE)])
+    assert result.exit_code == 0, result.output
+    assert "valid (1 warning(s))" in result.output
+    assert "Тестовые крышки" in result.output
+    assert "tax.ndfl" not in result.output  # rule ids are for JSON, text shows the message
+    assert "NDFL 35%" in result.output
+
+
+def test_quiet_prints_problems_only(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["validate", "-q", str(BASE)])
+    assert result.exit_code == 0
+    assert "Organizer" not in result.output
+
+
+def test_missing_file_is_exit_1_with_message(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["validate", str(tmp_path / "nope.yaml")])
+    assert result.exit_code == 1
+    assert "nope.yaml:1:1: file not found" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_json_of_valid_campaign_lists_warnings(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["validate", "--format", "json", str(BASE)])
+    assert result.exit_code == 0
+    items = json.loads(result.stdout)
+    assert [i["rule"] for i in items] == ["tax.ndfl"]
+    assert items[0]["severity"] == "warning"
+    assert items[0]["path"] == "prizes[1].value_rub"
+    assert items[0]["pointer"] == "/prizes/1/value_rub"
