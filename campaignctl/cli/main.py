@@ -8,6 +8,7 @@ import typer
 from typer.core import TyperGroup
 
 from campaignctl import __version__
+from campaignctl.cli.budget import budget
 from campaignctl.cli.validate import validate
 from campaignctl.errors import UserError
 
@@ -53,6 +54,7 @@ def _root(
 
 
 app.command()(validate)
+app.command()(budget)
 
 
 def run() -> None:
