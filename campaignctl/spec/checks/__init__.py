@@ -8,7 +8,7 @@ are shown to users and used by tests.
 from __future__ import annotations
 
 # Importing the modules registers their checks.
-from campaignctl.spec.checks import codes, dates, legal, prizes, security
+from campaignctl.spec.checks import budget, codes, dates, legal, prizes, security
 from campaignctl.spec.checks.registry import CHECKS, run_checks
 
-__all__ = ["CHECKS", "codes", "dates", "legal", "prizes", "run_checks", "security"]
+__all__ = ["CHECKS", "budget", "codes", "dates", "legal", "prizes", "run_checks", "security"]

@@ -1,14 +1,13 @@
-"""Channels well-formed, secrets referenced never inlined, assets present, budget cap."""
+"""Channels well-formed, secrets referenced never inlined, assets present."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from decimal import Decimal
 
 from campaignctl.model import Campaign
 from campaignctl.spec.checks.registry import check, ptr
-from campaignctl.spec.findings import Finding, error, warning
+from campaignctl.spec.findings import Finding, error
 
 _BITRIX_TOKEN_URL = re.compile(r"/rest/\d+/[A-Za-z0-9]{6,}")
 
@@ -163,27 +162,4 @@ def secrets(c: Campaign) -> Iterator[Finding]:
             "an http SMS provider needs url and secret_ref",
             None,
             "security.sms",
-        )
-
-
-@check
-def budget_cap(c: Campaign) -> Iterator[Finding]:
-    cap = c.budget.cap_rub
-    if cap is None:
-        return
-    fund = sum((p.fund_rub for p in c.prizes), Decimal(0))
-    cash = sum((p.cash_part_rub * p.quantity for p in c.prizes), Decimal(0))
-    if fund + cash > cap:
-        yield error(
-            ptr("budget", "cap_rub"),
-            f"the prize fund ({fund:,.2f} RUB) with NDFL cash parts ({cash:,.2f} RUB) exceeds the cap of {cap:,.2f} RUB",
-            "lower prize quantities or values, or raise the cap",
-            "budget.cap",
-        )
-    elif fund + cash > cap * Decimal("0.9"):
-        yield warning(
-            ptr("budget", "cap_rub"),
-            f"prizes alone take {(fund + cash) / cap:.0%} of the cap",
-            "fees, SMS and hotline costs come on top",
-            "budget.cap",
         )
