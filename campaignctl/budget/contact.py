@@ -44,7 +44,9 @@ def hotline(c: Campaign, v: Volumes) -> CostLine:
 
 
 def code_generation(c: Campaign) -> CostLine:
-    count = c.codes.count if c.codes is not None else 0
+    if c.codes is None:
+        return CostLine("code_generation", "Code generation", "no codes section", ZERO)
+    count = c.codes.count
     basis = f"{count:,} codes, free up to {FREE_CODES:,} (DESIGN §6)"
     note = None
     if count > FREE_CODES:

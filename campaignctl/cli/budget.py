@@ -22,8 +22,8 @@ def print_estimate(result: Estimate, console: Console | None = None) -> None:
         title=f"Budget of {result.slug}: {people} participants ({v.participants_from})",
         title_justify="left",
     )
-    table.add_column("Item", style="bold")
-    table.add_column("Basis")
+    table.add_column("Item", style="bold", max_width=22)
+    table.add_column("Basis", ratio=1)
     table.add_column("Amount, RUB", justify="right")
     for line in result.lines:
         basis = line.basis + (f"\n[italic]note: {line.note}[/italic]" if line.note else "")
