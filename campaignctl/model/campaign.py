@@ -49,5 +49,19 @@ class Campaign:
         """The campaign folder: assets, state and build output live under it."""
         return self.source.parent
 
+    def asset(self, name: str) -> Path | None:
+        """The file ``name`` relative to the campaign folder, if it stays inside it.
+
+        None for paths that lead outside the folder or that the OS cannot
+        represent (an embedded NUL byte); whether the file exists is the
+        caller's question.
+        """
+        folder = self.folder.resolve()
+        try:
+            path = (folder / name).resolve()
+        except (OSError, ValueError):
+            return None
+        return path if path.is_relative_to(folder) else None
+
     def prize(self, prize_id: str) -> Prize | None:
         return next((p for p in self.prizes if p.id == prize_id), None)

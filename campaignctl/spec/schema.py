@@ -97,6 +97,19 @@ def _describe(schema: Any) -> str | None:
     return None
 
 
+def _allowed(schema: Any, depth: int = 0) -> set[str]:
+    """Field names a mapping may have, following local $refs and allOf parts."""
+    if not isinstance(schema, dict) or depth > 5:
+        return set()
+    names = set(schema.get("properties", {}))
+    ref = schema.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/$defs/"):
+        names |= _allowed(campaign_schema()["$defs"].get(ref.removeprefix("#/$defs/")), depth + 1)
+    for part in schema.get("allOf", []):
+        names |= _allowed(part, depth + 1)
+    return names
+
+
 def _pointer(parts: Any) -> str:
     return "".join(f"/{escape(str(p))}" for p in parts)
 
@@ -128,7 +141,7 @@ def _finding(error: ValidationError) -> Finding:
             pointer, "error", f"missing required field '{name}'", _describe(sub), "schema.required"
         )
     if validator in ("additionalProperties", "unevaluatedProperties"):
-        allowed = sorted(schema.get("properties", {}))
+        allowed = sorted(_allowed(schema))
         extra = [k for k in value if k not in allowed] if isinstance(value, dict) else []
         name = extra[0] if extra else "?"
         close = difflib.get_close_matches(name, allowed, n=1)

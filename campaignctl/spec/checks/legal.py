@@ -140,6 +140,17 @@ def personal_data(c: Campaign) -> Iterator[Finding]:
                 "152-FZ art. 5: collect only what the purpose needs; move it to winner_fields",
                 "pd.minimisation",
             )
+    consent = pd.consent_document
+    if not consent.startswith(("https://", "http://")):
+        path = c.asset(consent)
+        if path is None or not path.is_file():
+            yield error(
+                ptr("personal_data", "consent_document"),
+                f"consent document {consent!r} is neither a URL nor a file inside the campaign folder",
+                "152-FZ art. 9 p. 1: the consent is a separate document participants can read; "
+                f"looked in {c.folder}",
+                "pd.consent",
+            )
     if pd.retention_days > 180:
         yield warning(
             ptr("personal_data", "retention_days"),

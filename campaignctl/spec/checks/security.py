@@ -84,11 +84,11 @@ def assets(c: Campaign) -> Iterator[Finding]:
     for pointer, name in files:
         if name is None:
             continue
-        path = (c.folder / name).resolve()
-        if not path.is_relative_to(c.folder.resolve()):
+        path = c.asset(name)
+        if path is None:
             yield error(
                 pointer,
-                f"{name!r} points outside the campaign folder",
+                f"{name!r} is not a path inside the campaign folder",
                 "keep assets inside the campaign folder",
                 "assets.outside",
             )
