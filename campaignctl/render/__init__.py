@@ -1,0 +1,1 @@
+"""Renderers: everything derived from the campaign model with Jinja2 templates."""
