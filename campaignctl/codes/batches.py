@@ -1,0 +1,292 @@
+"""Batch operations: generate (keyed), import (client codes), void, and the statistics."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from campaignctl.codes.book import merge_ranges
+from campaignctl.codes.capacity import Capacity
+from campaignctl.codes.errors import (
+    BatchExists,
+    CodesError,
+    CountInvalid,
+    FileInvalid,
+    SchemeMismatch,
+)
+from campaignctl.codes.imported import (
+    digest_chunks,
+    normalise_imported,
+    read_code_file,
+    scan_import,
+)
+from campaignctl.codes.ledger import CodeLedger
+from campaignctl.codes.printfiles import Manifest, PrintOptions, write_print_files
+from campaignctl.store import BatchRow
+
+Progress = Callable[[int], None]
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
+
+
+@dataclass(frozen=True)
+class Generated:
+    batch: BatchRow
+    folder: Path
+    manifest: Manifest
+
+
+@dataclass(frozen=True)
+class BatchSummary:
+    name: str
+    scheme: str
+    state: str
+    first_serial: int
+    last_serial: int
+    count: int
+    voided: int
+    redeemed: int
+
+    @property
+    def active(self) -> int:
+        """Codes that count: issued and not voided."""
+        return self.count - self.voided
+
+
+def _check_name(name: str) -> None:
+    if not _NAME.fullmatch(name):
+        raise CodesError(
+            f"batch name {name!r} is not usable as a folder name",
+            hint="use letters, digits, '.', '_' and '-', e.g. run-1",
+        )
+
+
+def _check_count(ledger: CodeLedger, count: int, *, resuming: BatchRow | None) -> None:
+    if count <= 0:
+        raise CountInvalid(f"count must be a positive number of codes, not {count:,}")
+    spec = ledger.spec
+    issued = sum(b.count for b in ledger.store.batches() if resuming is None or b.id != resuming.id)
+    if spec.scheme == "keyed":
+        space = len(spec.alphabet) ** spec.length
+        allocated = ledger.book.allocated - (resuming.count if resuming else 0)
+        if allocated + count > space:
+            raise CountInvalid(
+                f"{count:,} more codes do not fit: the code space holds {space:,} and "
+                f"{allocated:,} serials are allocated",
+                hint="use a longer code (codes.length) for a new campaign",
+            )
+    if issued + count > spec.count:
+        raise CountInvalid(
+            f"{issued:,} codes exist and {count:,} more would exceed codes.count = {spec.count:,}",
+            hint="raise codes.count in the campaign file and run `campaignctl validate`: "
+            "the guessing-risk check is made for that count",
+        )
+
+
+def generate(
+    ledger: CodeLedger,
+    name: str,
+    count: int,
+    out_root: Path,
+    *,
+    base_url: str | None = None,
+    progress: Progress | None = None,
+) -> Generated:
+    """Allocate the next serial range to batch ``name`` and write its print files.
+
+    The batch is ``generating`` while files are written and becomes ``generated``
+    only after its folder is complete; any failure removes the batch again. A batch
+    left ``generating`` by a killed run is regenerated on the same serials.
+    """
+    spec = ledger.spec
+    if spec.scheme != "keyed":
+        raise SchemeMismatch(
+            "this campaign imports its codes (codes.scheme: imported)",
+            hint="use `campaignctl codes import`",
+        )
+    _check_name(name)
+    existing = ledger.store.batch(name)
+    if existing is not None and (existing.state != "generating" or existing.count != count):
+        raise BatchExists(
+            f"batch {name!r} already exists ({existing.count:,} codes, {existing.state})",
+            hint="choose a new batch name; a batch is never allocated twice",
+        )
+    _check_count(ledger, count, resuming=existing)
+    target = out_root / name
+    if target.exists():
+        raise BatchExists(
+            f"{target} already exists", hint="move it away or choose another --out folder"
+        )
+    if spec.print.qr_url and not base_url:
+        raise CodesError(
+            "codes.print.qr_url is on but channels.site.base_url is not set",
+            hint="set channels.site.base_url, e.g. https://promo.example.ru",
+        )
+    options = PrintOptions(
+        rows_per_file=spec.print.rows_per_file,
+        group_size=spec.group_size,
+        qr_url_base=base_url if spec.print.qr_url else None,
+        qr_images=0 < count <= spec.print.qr_images_max,
+    )
+    ledger.key(create=True)
+    codec = ledger.codec
+    batch = existing or ledger.store.allocate(name, count, "keyed")
+    if batch is None:
+        raise BatchExists(f"batch {name!r} was created concurrently by another run")
+    try:
+        manifest = write_print_files(codec, batch, target, options, progress)
+        ledger.store.set_state(batch.id, "generated")
+    except BaseException:
+        ledger.store.discard(batch.id)
+        raise
+    finally:
+        ledger.refresh()
+    return Generated(ledger.batch(name), target, manifest)
+
+
+def import_codes(
+    ledger: CodeLedger, name: str, path: Path, progress: Progress | None = None
+) -> BatchRow:
+    """Import a client's code list as batch ``name``: keyed hashes only, all or nothing."""
+    if ledger.spec.scheme != "imported":
+        raise SchemeMismatch(
+            "this campaign generates keyed codes (codes.scheme: keyed)",
+            hint="set codes.scheme: imported to use a client's own code list",
+        )
+    _check_name(name)
+    if ledger.store.batch(name) is not None:
+        raise BatchExists(f"batch {name!r} already exists", hint="choose a new batch name")
+    ledger.key(create=True)
+    count = scan_import(path, ledger.digest, progress)
+    _check_count(ledger, count, resuming=None)
+    batch = ledger.store.allocate(name, count, "imported")
+    if batch is None:
+        raise BatchExists(f"batch {name!r} was created concurrently by another run")
+    first = batch.first_serial
+    chunks = (
+        [(d, first + ordinal) for d, ordinal in chunk]
+        for chunk in digest_chunks(path, ledger.digest)
+    )
+    try:
+        ledger.store.add_digests(batch.id, chunks)
+        ledger.store.set_state(batch.id, "generated")
+    except BaseException:
+        ledger.store.discard(batch.id)
+        raise
+    finally:
+        ledger.refresh()
+    return ledger.batch(name)
+
+
+def parse_serials(text: str) -> tuple[int, int]:
+    """``A-B`` (inclusive) -> (A, B)."""
+    match = re.fullmatch(r"\s*(\d+)\s*[-–]\s*(\d+)\s*", text)
+    if not match or int(match[1]) > int(match[2]):
+        raise CodesError(
+            f"--serials {text!r} is not a range", hint="write FIRST-LAST, e.g. 1000-1999"
+        )
+    return int(match[1]), int(match[2])
+
+
+def void(
+    ledger: CodeLedger,
+    name: str,
+    *,
+    serials: tuple[int, int] | None = None,
+    misprints: Path | None = None,
+) -> int:
+    """Void a whole batch, an inclusive serial range, or the codes of a misprint file.
+
+    Returns how many codes are newly voided. A misprint file is checked whole first:
+    any line that is not a code of this batch fails the command and voids nothing.
+    """
+    batch = ledger.batch(name)
+    if batch.state == "generating":
+        raise CodesError(f"batch {name!r} is still generating", hint="let it finish first")
+    if serials is not None and misprints is not None:
+        raise CodesError("give either --serials or --file, not both")
+    before = ledger.book.voided_count(batch)
+    if serials is None and misprints is None:
+        ledger.store.set_state(batch.id, "voided")
+    elif serials is not None:
+        first, last = serials
+        if first < batch.first_serial or last >= batch.end_serial:
+            raise CodesError(
+                f"serials {first}-{last} are outside batch {name!r}",
+                hint=f"its serials are {batch.first_serial}-{batch.end_serial - 1}",
+            )
+        ledger.store.add_voids(batch.id, [(first, last)], f"serials {first}-{last}")
+    elif misprints is not None:
+        found = _misprint_serials(ledger, batch, misprints)
+        ledger.store.add_voids(batch.id, merge_ranges(found), f"misprint file {misprints.name}")
+    ledger.refresh()
+    after = ledger.book.voided_count(ledger.batch(name))
+    return after - before
+
+
+def _misprint_serials(ledger: CodeLedger, batch: BatchRow, path: Path) -> list[tuple[int, int]]:
+    """Serials of the codes listed in ``path`` (one per line or the print CSV)."""
+    problems: list[tuple[int, str]] = []
+    found: list[tuple[int, int]] = []
+    pending: list[tuple[int, str, bytes]] = []
+    keyed = ledger.spec.scheme == "keyed"
+    for number, _code, text in read_code_file(path):
+        if keyed:
+            decoded = ledger.codec.decode(text)
+            if decoded.serial is None or not batch.holds(decoded.serial):
+                problems.append(
+                    (number, f"{text.strip()[:40]!r} is not a code of batch {batch.name}")
+                )
+            else:
+                found.append((decoded.serial, decoded.serial))
+        else:
+            code = normalise_imported(text)
+            pending.append((number, code, ledger.digest(code)))
+    if pending:
+        serial_of = ledger.store.serials_of_digests([d for _, _, d in pending])
+        for number, code, digest in pending:
+            serial = serial_of.get(digest)
+            if serial is None or not batch.holds(serial):
+                problems.append((number, f"{code[:40]!r} is not a code of batch {batch.name}"))
+            else:
+                found.append((serial, serial))
+    if problems:
+        raise FileInvalid(
+            f"{len(problems)} line(s) of {path.name} are not codes of batch {batch.name}; "
+            "nothing was voided",
+            sorted(problems),
+            path=path,
+        )
+    if not found:
+        raise FileInvalid(f"{path.name} lists no codes; nothing was voided", [], path=path)
+    return found
+
+
+def summaries(ledger: CodeLedger) -> list[BatchSummary]:
+    book = ledger.book
+    out = []
+    for batch in book.batches:
+        redeemed = [
+            s for s in ledger.store.redeemed_serials(batch.id) if not book.is_voided(batch, s)
+        ]
+        out.append(
+            BatchSummary(
+                name=batch.name,
+                scheme=batch.scheme,
+                state=batch.state,
+                first_serial=batch.first_serial,
+                last_serial=batch.end_serial - 1,
+                count=batch.count,
+                voided=book.voided_count(batch),
+                redeemed=len(redeemed),
+            )
+        )
+    return out
+
+
+def capacity(ledger: CodeLedger, attempts: int) -> Capacity:
+    spec = ledger.spec
+    return Capacity.of(
+        len(spec.alphabet), spec.length, spec.count, attempts, spec.security.accepted_risk
+    )
