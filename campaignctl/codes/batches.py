@@ -158,7 +158,7 @@ def import_codes(
     if ledger.store.batch(name) is not None:
         raise BatchExists(f"batch {name!r} already exists", hint="choose a new batch name")
     ledger.key(create=True)
-    count = scan_import(path, ledger.digest, progress)
+    count = scan_import(path, ledger.digest, ledger.store.known_digests, progress)
     _check_count(ledger, count, resuming=None)
     batch = ledger.store.allocate(name, count, "imported")
     if batch is None:

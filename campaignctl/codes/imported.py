@@ -77,7 +77,10 @@ def read_code_file(path: Path) -> Iterator[tuple[int, str | None, str]]:
 
 
 def scan_import(
-    path: Path, digest: Callable[[str], bytes], progress: Callable[[int], None] | None = None
+    path: Path,
+    digest: Callable[[str], bytes],
+    known: Callable[[list[bytes]], set[bytes]] | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> int:
     """First pass: how many codes ``path`` holds; :class:`FileInvalid` listing every bad line.
 
@@ -89,14 +92,29 @@ def scan_import(
     prefixes = array("Q")
     numbers = array("Q")
     problems: list[tuple[int, str]] = []
+    pending: list[tuple[int, bytes]] = []
+
+    def look_up() -> None:
+        if known is not None and pending:
+            found = known([d for _, d in pending])
+            problems.extend(
+                (n, "already imported in an earlier batch") for n, d in pending if d in found
+            )
+        pending.clear()
+
     for number, code, raw in read_code_file(path):
         if code is None:
             problems.append((number, f"malformed code {raw.strip()[:40]!r}"))
             continue
-        prefixes.append(int.from_bytes(digest(code)[:8], "little"))
+        d = digest(code)
+        prefixes.append(int.from_bytes(d[:8], "little"))
         numbers.append(number)
+        pending.append((number, d))
+        if len(pending) >= 2_000:
+            look_up()
         if progress is not None and len(numbers) % 100_000 == 0:
             progress(100_000)
+    look_up()
     keys = np.frombuffer(prefixes, dtype=np.uint64) if prefixes else np.empty(0, np.uint64)
     lines = np.frombuffer(numbers, dtype=np.uint64) if numbers else np.empty(0, np.uint64)
     order = np.lexsort((lines, keys))

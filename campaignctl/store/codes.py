@@ -206,6 +206,9 @@ class CodeStore:
             ).first()
         return int(row.serial) if row is not None else None
 
+    def known_digests(self, digests: Sequence[bytes]) -> set[bytes]:
+        return set(self.serials_of_digests(digests))
+
     def serials_of_digests(self, digests: Sequence[bytes]) -> dict[bytes, int]:
         found: dict[bytes, int] = {}
         with self.engine.connect() as conn:

@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import inspect, text
+
+from campaignctl.store import CodeStore, open_engine, upgrade
+from campaignctl.store.tables import metadata
+from tests.store.conftest import postgres_url
+
+TABLES = {"alembic_version", "code_batches", "code_voids", "code_redemptions", "imported_codes"}
+
+
+def test_sqlite_file_is_private_and_in_wal_mode(tmp_path: Path) -> None:
+    db = tmp_path / "deep" / "state.db"
+    engine = open_engine(f"sqlite:///{db}")
+    upgrade(engine)
+    assert db.stat().st_mode & 0o777 == 0o600
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    assert set(inspect(engine).get_table_names()) == TABLES
+    upgrade(engine)  # idempotent
+    engine.dispose()
+
+
+def test_table_definitions_match_the_migration(tmp_path: Path) -> None:
+    engine = open_engine(f"sqlite:///{tmp_path / 'x.db'}")
+    upgrade(engine)
+    inspector = inspect(engine)
+    for table in metadata.sorted_tables:
+        migrated = {c["name"] for c in inspector.get_columns(table.name)}
+        assert migrated == {c.name for c in table.columns}, table.name
+    engine.dispose()
+
+
+def _exercise(store: CodeStore) -> None:
+    first = store.allocate("a", 100, "keyed")
+    assert first is not None
+    assert store.allocate("a", 5, "keyed") is None
+    second = store.allocate("b", 50, "keyed")
+    assert second is not None and second.first_serial == 100
+    store.set_state(first.id, "generated")
+    store.add_voids(first.id, [(10, 19), (30, 30)], "test")
+    assert [(v.first_serial, v.last_serial) for v in store.voids()] == [(10, 19), (30, 30)]
+    assert not store.redeem(15, first.id)  # voided
+    assert store.redeem(20, first.id)
+    assert not store.redeem(20, first.id)
+    assert not store.redeem(120, second.id)  # still generating
+    store.add_digests(first.id, [[(b"x" * 32, 40)]])
+    assert store.serial_of_digest(b"x" * 32) == 40
+    store.discard(second.id)
+    assert [b.name for b in store.batches()] == ["a"]
+
+
+def test_store_on_sqlite(tmp_path: Path) -> None:
+    engine = open_engine(f"sqlite:///{tmp_path / 'x.db'}")
+    upgrade(engine)
+    _exercise(CodeStore(engine))
+    engine.dispose()
+
+
+@pytest.mark.postgres
+def test_store_on_postgres() -> None:
+    with postgres_url() as url:
+        engine = open_engine(url)
+        upgrade(engine)
+        assert set(inspect(engine).get_table_names()) == TABLES
+        _exercise(CodeStore(engine))
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM code_batches")).scalar() == 1
+        engine.dispose()
