@@ -9,6 +9,8 @@ from typer.core import TyperGroup
 
 from campaignctl import __version__
 from campaignctl.cli.budget import budget
+from campaignctl.cli.clone import clone
+from campaignctl.cli.new import new
 from campaignctl.cli.validate import validate
 from campaignctl.errors import UserError
 
@@ -54,6 +56,8 @@ def _root(
 
 
 app.command()(validate)
+app.command()(new)
+app.command()(clone)
 app.command()(budget)
 
 
