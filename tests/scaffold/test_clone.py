@@ -52,6 +52,8 @@ def test_clone_validates_and_shares_no_secret_or_state(
     assert new["id"] != old.get("id")
     assert new["slug"] != old["slug"]
     assert (dest / "assets").is_dir()
+    # each past campaign's texts name its dates somewhere; the clone says where
+    assert any("is an old date" in item.message for item in result.review)
 
 
 def test_clone_shifts_every_date_by_the_same_days(
