@@ -67,7 +67,7 @@ def clone(
     shift_days: int | None = typer.Option(
         None,
         "--shift-days",
-        help="Move every date by N days. [default: 52 weeks, or more to reach today]",
+        help="Move every date by N days. (Default: 52 weeks, or more to reach today.)",
     ),
     start: str | None = typer.Option(
         None,

@@ -20,7 +20,7 @@ def new(
         None,
         "--template",
         "-t",
-        help="codes, receipts or loyalty; or a template folder, or a git URL. [default: codes]",
+        help="codes, receipts or loyalty; or a template folder, or a git URL (default: codes).",
         show_default=False,
     ),
     no_input: bool = typer.Option(
