@@ -7,22 +7,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from campaignctl.codes.book import merge_ranges
 from campaignctl.codes.capacity import Capacity
 from campaignctl.codes.errors import (
     BatchExists,
     CodesError,
     CountInvalid,
-    FileInvalid,
     SchemeMismatch,
 )
 from campaignctl.codes.imported import (
     digest_chunks,
-    normalise_imported,
-    read_code_file,
     scan_import,
 )
 from campaignctl.codes.ledger import CodeLedger
+from campaignctl.codes.misprints import misprint_ranges
 from campaignctl.codes.printfiles import Manifest, PrintOptions, write_print_files
 from campaignctl.store import BatchRow
 
@@ -218,49 +215,11 @@ def void(
             )
         ledger.store.add_voids(batch.id, [(first, last)], f"serials {first}-{last}")
     elif misprints is not None:
-        found = _misprint_serials(ledger, batch, misprints)
-        ledger.store.add_voids(batch.id, merge_ranges(found), f"misprint file {misprints.name}")
+        ranges = misprint_ranges(ledger, batch, misprints)
+        ledger.store.add_voids(batch.id, ranges, f"misprint file {misprints.name}")
     ledger.refresh()
     after = ledger.book.voided_count(ledger.batch(name))
     return after - before
-
-
-def _misprint_serials(ledger: CodeLedger, batch: BatchRow, path: Path) -> list[tuple[int, int]]:
-    """Serials of the codes listed in ``path`` (one per line or the print CSV)."""
-    problems: list[tuple[int, str]] = []
-    found: list[tuple[int, int]] = []
-    pending: list[tuple[int, str, bytes]] = []
-    keyed = ledger.spec.scheme == "keyed"
-    for number, _code, text in read_code_file(path):
-        if keyed:
-            decoded = ledger.codec.decode(text)
-            if decoded.serial is None or not batch.holds(decoded.serial):
-                problems.append(
-                    (number, f"{text.strip()[:40]!r} is not a code of batch {batch.name}")
-                )
-            else:
-                found.append((decoded.serial, decoded.serial))
-        else:
-            code = normalise_imported(text)
-            pending.append((number, code, ledger.digest(code)))
-    if pending:
-        serial_of = ledger.store.serials_of_digests([d for _, _, d in pending])
-        for number, code, digest in pending:
-            serial = serial_of.get(digest)
-            if serial is None or not batch.holds(serial):
-                problems.append((number, f"{code[:40]!r} is not a code of batch {batch.name}"))
-            else:
-                found.append((serial, serial))
-    if problems:
-        raise FileInvalid(
-            f"{len(problems)} line(s) of {path.name} are not codes of batch {batch.name}; "
-            "nothing was voided",
-            sorted(problems),
-            path=path,
-        )
-    if not found:
-        raise FileInvalid(f"{path.name} lists no codes; nothing was voided", [], path=path)
-    return found
 
 
 def summaries(ledger: CodeLedger) -> list[BatchSummary]:

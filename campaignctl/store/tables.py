@@ -14,8 +14,12 @@ from sqlalchemy import (
     String,
     Table,
 )
+from sqlalchemy.dialects.mysql import VARBINARY
 
 metadata = MetaData()
+
+# MySQL/MariaDB cannot index a BLOB without a prefix length; a digest is VARBINARY(32).
+Digest = LargeBinary(32).with_variant(VARBINARY(32), "mysql", "mariadb")
 
 BATCH_STATES = ("generating", "generated", "sent_to_printer", "printed", "shipped", "voided")
 
@@ -61,7 +65,7 @@ code_redemptions = Table(
 imported_codes = Table(
     "imported_codes",
     metadata,
-    Column("digest", LargeBinary(32), primary_key=True),
+    Column("digest", Digest, primary_key=True),
     Column("serial", BigInteger, nullable=False, unique=True),
     Column("batch_id", Integer, ForeignKey("code_batches.id"), nullable=False),
 )

@@ -11,7 +11,7 @@ from campaignctl.codes import batches
 from campaignctl.codes.ledger import CodeLedger
 from campaignctl.model.codes import DEFAULT_ALPHABET, CodesSpec
 from tests.codes.conftest import make_spec
-from tests.store.conftest import postgres_url
+from tests.store.conftest import mariadb_url, postgres_url
 
 
 def _first_codes(ledger: CodeLedger, count: int) -> list[str]:
@@ -111,6 +111,19 @@ def test_exactly_one_redeem_under_100_threads_sqlite(tmp_path: Path) -> None:
     assert results.count("ok") == 1
     assert results.count("redeemed") == 99
     assert setup.store.redeemed_serials(setup.batch("run-1").id) == [4]
+
+
+@pytest.mark.mariadb
+def test_exactly_one_redeem_under_100_threads_mariadb(tmp_path: Path) -> None:
+    with mariadb_url() as url:
+        spec = make_spec()
+        setup = CodeLedger.open(tmp_path, spec, url)
+        batches.generate(setup, "run-1", 10, tmp_path / "print")
+        code = setup.codec.encode(4)
+        results = _race(_ledgers(tmp_path, spec, url), code)
+        assert results.count("ok") == 1
+        assert results.count("redeemed") == 99
+        setup.close()
 
 
 @pytest.mark.postgres

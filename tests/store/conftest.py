@@ -13,6 +13,28 @@ from sqlalchemy.exc import OperationalError
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
+MARIADB = "mysql+pymysql://root@127.0.0.1:3306"
+
+
+@contextmanager
+def mariadb_url() -> Iterator[str]:
+    """A URL of a fresh database on the local MariaDB, dropped afterwards."""
+    admin = create_engine(MARIADB, connect_args={"connect_timeout": 3})
+    name = f"t_{secrets.token_hex(6)}"
+    try:
+        with admin.begin() as conn:
+            conn.execute(text(f"CREATE DATABASE {name}"))
+    except OperationalError as exc:
+        admin.dispose()
+        pytest.skip(f"MariaDB at 127.0.0.1:3306 is not reachable: {exc.orig}")
+    try:
+        yield f"{MARIADB}/{name}"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP DATABASE {name}"))
+        admin.dispose()
+
+
 @contextmanager
 def postgres_url() -> Iterator[str]:
     """A URL whose search_path is a fresh schema, dropped afterwards."""

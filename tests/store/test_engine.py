@@ -7,7 +7,7 @@ from sqlalchemy import inspect, text
 
 from campaignctl.store import CodeStore, open_engine, upgrade
 from campaignctl.store.tables import metadata
-from tests.store.conftest import postgres_url
+from tests.store.conftest import mariadb_url, postgres_url
 
 TABLES = {"alembic_version", "code_batches", "code_voids", "code_redemptions", "imported_codes"}
 
@@ -58,6 +58,16 @@ def test_store_on_sqlite(tmp_path: Path) -> None:
     upgrade(engine)
     _exercise(CodeStore(engine))
     engine.dispose()
+
+
+@pytest.mark.mariadb
+def test_store_on_mariadb() -> None:
+    with mariadb_url() as url:
+        engine = open_engine(url)
+        upgrade(engine)
+        assert set(inspect(engine).get_table_names()) == TABLES
+        _exercise(CodeStore(engine))
+        engine.dispose()
 
 
 @pytest.mark.postgres

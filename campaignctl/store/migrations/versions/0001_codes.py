@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects.mysql import VARBINARY
 
 revision = "0001_codes"
 down_revision = None
@@ -48,7 +49,11 @@ def upgrade() -> None:
     op.create_index("ix_code_redemptions_batch", "code_redemptions", ["batch_id"])
     op.create_table(
         "imported_codes",
-        sa.Column("digest", sa.LargeBinary(32), primary_key=True),
+        sa.Column(
+            "digest",
+            sa.LargeBinary(32).with_variant(VARBINARY(32), "mysql", "mariadb"),
+            primary_key=True,
+        ),
         sa.Column("serial", sa.BigInteger, nullable=False, unique=True),
         sa.Column("batch_id", sa.Integer, sa.ForeignKey("code_batches.id"), nullable=False),
     )
