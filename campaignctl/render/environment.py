@@ -47,8 +47,13 @@ def _environment(search_path: tuple[str, ...]) -> jinja2.Environment:
         ru_datetime=formatting.ru_datetime,
         ru_number=formatting.ru_number,
         ru_money=formatting.ru_money,
+        ru_quote=formatting.ru_quote,
     )
-    env.globals.update(plural=formatting.plural, counted=formatting.counted)
+    env.globals.update(
+        plural=formatting.plural,
+        counted=formatting.counted,
+        ru_date_range=formatting.ru_date_range,
+    )
     return env
 
 

@@ -33,6 +33,19 @@ def ru_datetime(value: datetime) -> str:
     return f"{format_datetime(value, 'd MMMM y', locale=_RU)} г. в {value:%H:%M}"
 
 
+def ru_date_range(start: date, end: date) -> str:
+    """``с 7 июня по 29 августа 2027 г.`` (the year once when both dates share it)."""
+    if start.year == end.year:
+        return f"с {format_date(start, 'd MMMM', locale=_RU)} по {ru_date(end)}"
+    return f"с {ru_date(start)} по {ru_date(end)}"
+
+
+def ru_quote(text: str) -> str:
+    """``Открой лето с «Бризом»`` -> ``«Открой лето с „Бризом“»``: quotes inside quotes."""
+    inner = text.replace("«", "„").replace("»", "“")
+    return f"«{inner}»"
+
+
 def ru_number(value: int | Decimal) -> str:
     """``5 000 000``"""
     return format_decimal(value, format="#,##0.##", locale=_RU)

@@ -7,7 +7,15 @@ from decimal import Decimal
 
 import pytest
 
-from campaignctl.render.formatting import counted, ru_date, ru_datetime, ru_money, ru_number
+from campaignctl.render.formatting import (
+    counted,
+    ru_date,
+    ru_date_range,
+    ru_datetime,
+    ru_money,
+    ru_number,
+    ru_quote,
+)
 
 NBSP = "\u00a0"
 
@@ -16,6 +24,19 @@ def test_dates() -> None:
     assert ru_date(date(2027, 5, 1)) == "1 мая 2027 г."
     assert ru_date(date(2027, 3, 8)) == "8 марта 2027 г."
     assert ru_datetime(datetime(2027, 6, 7, 12, 0)) == "7 июня 2027 г. в 12:00"
+
+
+def test_date_ranges_name_the_year_once_when_shared() -> None:
+    assert ru_date_range(date(2027, 6, 7), date(2027, 8, 29)) == "с 7 июня по 29 августа 2027 г."
+    assert (
+        ru_date_range(date(2027, 12, 20), date(2028, 1, 10))
+        == "с 20 декабря 2027 г. по 10 января 2028 г."
+    )
+
+
+def test_quotes_inside_quotes_become_low_high() -> None:
+    assert ru_quote("Открой лето с «Бризом»") == "«Открой лето с „Бризом“»"
+    assert ru_quote("Чек на удачу") == "«Чек на удачу»"
 
 
 def test_numbers_and_money_group_with_no_break_space() -> None:
