@@ -12,7 +12,6 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemaining
 from rich.table import Table
 
 from campaignctl.codes import batches
-from campaignctl.codes.check import CheckCharacter
 from campaignctl.codes.errors import CodesError
 from campaignctl.codes.keys import key_path
 from campaignctl.codes.ledger import CodeLedger, open_ledger
@@ -170,33 +169,40 @@ def info(campaign: Path = CAMPAIGN) -> None:
     """
     model = load_campaign(campaign)
     with _ledger(model) as ledger:
-        cap = batches.capacity(ledger, attempt_budget(model))
-        issued = sum(b.count for b in ledger.book.batches if b.state != "generating")
-    spec = ledger.spec
-    checker = CheckCharacter(len(spec.alphabet)).method if spec.check_character else "none"
+        about = batches.describe(ledger, attempt_budget(model))
+    spec, cap = ledger.spec, about.capacity
     table = Table(title=f"Codes of {model.slug}", title_justify="left", show_header=False)
     table.add_column("", style="bold")
     table.add_column("")
     table.add_row("Scheme", spec.scheme)
     table.add_row("Alphabet", f"{spec.alphabet} ({cap.alphabet_size} characters)")
-    table.add_row(
-        "Length",
-        f"{spec.length} + check character ({checker})"
-        if spec.check_character
-        else str(spec.length),
-    )
+    check = f" + check character ({about.check_method})" if spec.check_character else ""
+    table.add_row("Length", f"{spec.length}{check}")
     table.add_row("Code space", f"{cap.space:,} ({cap.space:.3g})")
     table.add_row("Planned codes", f"{cap.count:,}")
-    table.add_row("Issued codes", f"{issued:,}")
+    table.add_row("Issued codes", f"{about.issued:,}")
     table.add_row("Attempt budget", f"{cap.attempts:,}")
-    table.add_row("Guessing risk", f"{cap.risk:.3g} (accepted {cap.accepted_risk:g})")
+    risk = "" if cap.within_risk else "  [red]over the accepted risk[/red]"
+    table.add_row("Guessing risk", f"{cap.risk:.3g} (accepted {cap.accepted_risk:g}){risk}")
     table.add_row("Max codes for the risk", f"{cap.max_count:,}")
-    table.add_row(
-        "Key file",
-        f"{key_path(ledger.folder)}"
-        + ("" if key_path(ledger.folder).exists() else " (not created yet)"),
-    )
+    versions = ", ".join(f"v{v}" for v in about.key_versions) or "none yet"
+    table.add_row("Key file", f"{about.key_file} (versions: {versions})")
     Console(highlight=False).print(table)
+
+
+@app.command(name="rotate-key")
+def rotate_key(campaign: Path = CAMPAIGN) -> None:
+    """Add a new key version: batches made from now on use it, issued codes keep theirs.
+
+    Back up .campaignctl/codes.key afterwards. See docs/codes.md, "Rotating the key".
+
+    Example: campaignctl codes rotate-key campaign.yaml
+    """
+    with _ledger(load_campaign(campaign)) as ledger:
+        version = ledger.rotate_key()
+    typer.echo(
+        f"key version {version} added; new batches use it. Back up {key_path(ledger.folder)}"
+    )
 
 
 @app.command(name="import")

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from campaignctl.codes.capacity import Capacity
+from campaignctl.codes.check import CheckCharacter
 from campaignctl.codes.errors import (
     BatchExists,
     CodesError,
@@ -18,6 +19,7 @@ from campaignctl.codes.imported import (
     digest_chunks,
     scan_import,
 )
+from campaignctl.codes.keys import key_path
 from campaignctl.codes.ledger import CodeLedger
 from campaignctl.codes.misprints import misprint_ranges
 from campaignctl.codes.printfiles import Manifest, PrintOptions, write_print_files
@@ -126,9 +128,10 @@ def generate(
         qr_url_base=base_url if spec.print.qr_url else None,
         qr_images=0 < count <= spec.print.qr_images_max,
     )
-    ledger.key(create=True)
-    codec = ledger.codec
-    batch = existing or ledger.store.allocate(name, count, "keyed")
+    ledger.key_ring(create=True)
+    version = existing.key_version if existing is not None else ledger.key_version
+    codec = ledger.codec_for(version)
+    batch = existing or ledger.store.allocate(name, count, "keyed", version)
     if batch is None:
         raise BatchExists(f"batch {name!r} was created concurrently by another run")
     try:
@@ -154,16 +157,27 @@ def import_codes(
     _check_name(name)
     if ledger.store.batch(name) is not None:
         raise BatchExists(f"batch {name!r} already exists", hint="choose a new batch name")
-    ledger.key(create=True)
-    count = scan_import(path, ledger.digest, ledger.store.known_digests, progress)
+    ledger.key_ring(create=True)
+    version = ledger.key_version
+
+    def digest(code: str) -> bytes:
+        return ledger.digest(code, version)
+
+    def known(codes: list[str]) -> set[str]:
+        found: set[str] = set()
+        for v in ledger.key_ring():  # a code imported before a key rotation, too
+            by_digest = {ledger.digest(c, v): c for c in codes}
+            found |= {by_digest[d] for d in ledger.store.known_digests(list(by_digest))}
+        return found
+
+    count = scan_import(path, digest, known, progress)
     _check_count(ledger, count, resuming=None)
-    batch = ledger.store.allocate(name, count, "imported")
+    batch = ledger.store.allocate(name, count, "imported", version)
     if batch is None:
         raise BatchExists(f"batch {name!r} was created concurrently by another run")
     first = batch.first_serial
     chunks = (
-        [(d, first + ordinal) for d, ordinal in chunk]
-        for chunk in digest_chunks(path, ledger.digest)
+        [(d, first + ordinal) for d, ordinal in chunk] for chunk in digest_chunks(path, digest)
     )
     try:
         ledger.store.add_digests(batch.id, chunks)
@@ -244,8 +258,29 @@ def summaries(ledger: CodeLedger) -> list[BatchSummary]:
     return out
 
 
-def capacity(ledger: CodeLedger, attempts: int) -> Capacity:
+@dataclass(frozen=True)
+class CodesInfo:
+    """What `codes info` shows: the code space, the risk, what is issued, the keys."""
+
+    capacity: Capacity
+    check_method: str
+    issued: int
+    key_versions: tuple[int, ...]
+    key_file: Path
+
+
+def describe(ledger: CodeLedger, attempts: int) -> CodesInfo:
+    """Capacity and guessing risk for the planned count under ``attempts`` guesses."""
     spec = ledger.spec
-    return Capacity.of(
+    capacity = Capacity.of(
         len(spec.alphabet), spec.length, spec.count, attempts, spec.security.accepted_risk
+    )
+    method = CheckCharacter(len(spec.alphabet)).method if spec.check_character else "none"
+    path = key_path(ledger.folder)
+    return CodesInfo(
+        capacity=capacity,
+        check_method=method if spec.scheme == "keyed" else "n/a (imported)",
+        issued=sum(b.count for b in ledger.book.batches if b.state != "generating"),
+        key_versions=tuple(sorted(ledger.key_ring())) if path.exists() else (),
+        key_file=path,
     )

@@ -68,6 +68,8 @@ class CodeBook:
             by_batch.setdefault(v.batch_id, []).append((v.first_serial, v.last_serial))
         self._voids = {bid: merge_ranges(r) for bid, r in by_batch.items()}
         self._void_starts = {bid: [f for f, _ in r] for bid, r in self._voids.items()}
+        self.key_versions = sorted({b.key_version for b in self.batches}, reverse=True)
+        """Key versions that have batches, newest first."""
 
     @property
     def allocated(self) -> int:
@@ -101,10 +103,13 @@ class CodeBook:
     def voided_count(self, batch: BatchRow) -> int:
         return sum(last - first + 1 for first, last in self.voided_ranges(batch))
 
-    def judge(self, code: str, serial: int) -> Verdict:
-        """The verdict for a string that decoded to ``serial`` (redemption not consulted)."""
+    def judge(self, code: str, serial: int, key_version: int) -> Verdict:
+        """The verdict for a string that decoded to ``serial`` under ``key_version``.
+
+        Redemptions are not consulted.
+        """
         batch = self.find(serial)
-        if batch is None:
+        if batch is None or batch.key_version != key_version:
             return Verdict(code, "not_a_code")
         if self.is_voided(batch, serial):
             return Verdict(code, "voided", serial, batch.name, batch.state)

@@ -79,7 +79,7 @@ def read_code_file(path: Path) -> Iterator[tuple[int, str | None, str]]:
 def scan_import(
     path: Path,
     digest: Callable[[str], bytes],
-    known: Callable[[list[bytes]], set[bytes]] | None = None,
+    known: Callable[[list[str]], set[str]] | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> int:
     """First pass: how many codes ``path`` holds; :class:`FileInvalid` listing every bad line.
@@ -92,13 +92,13 @@ def scan_import(
     prefixes = array("Q")
     numbers = array("Q")
     problems: list[tuple[int, str]] = []
-    pending: list[tuple[int, bytes]] = []
+    pending: list[tuple[int, str]] = []
 
     def look_up() -> None:
         if known is not None and pending:
-            found = known([d for _, d in pending])
+            found = known([c for _, c in pending])
             problems.extend(
-                (n, "already imported in an earlier batch") for n, d in pending if d in found
+                (n, "already imported in an earlier batch") for n, c in pending if c in found
             )
         pending.clear()
 
@@ -109,7 +109,7 @@ def scan_import(
         d = digest(code)
         prefixes.append(int.from_bytes(d[:8], "little"))
         numbers.append(number)
-        pending.append((number, d))
+        pending.append((number, code))
         if len(pending) >= 2_000:
             look_up()
         if progress is not None and len(numbers) % 100_000 == 0:

@@ -14,7 +14,15 @@ from campaignctl.codes.book import CodeBook, Verdict
 from campaignctl.codes.codec import KeyedCodec
 from campaignctl.codes.errors import CodesError, KeyMissing, UnknownBatch
 from campaignctl.codes.imported import normalise_imported
-from campaignctl.codes.keys import create_key, hash_key, key_path, load_key, permutation_key
+from campaignctl.codes.keys import (
+    KeyRing,
+    create_keys,
+    hash_key,
+    key_path,
+    load_keys,
+    permutation_key,
+    rotate_keys,
+)
 from campaignctl.model.campaign import Campaign
 from campaignctl.model.codes import CodesSpec
 from campaignctl.state import database_url
@@ -26,8 +34,8 @@ class CodeLedger:
         self.folder = folder
         self.spec = spec
         self.store = store
-        self._key: bytes | None = None
-        self._codec: KeyedCodec | None = None
+        self._keys: KeyRing | None = None
+        self._codecs: dict[int, KeyedCodec] = {}
         self._book: CodeBook | None = None
 
     @classmethod
@@ -40,34 +48,60 @@ class CodeLedger:
     def close(self) -> None:
         self.store.engine.dispose()
 
-    # -- key ------------------------------------------------------------------------
+    # -- keys -----------------------------------------------------------------------
 
-    def key(self, *, create: bool = False) -> bytes:
-        """The campaign key. Created only when asked and no code exists yet."""
-        if self._key is None:
+    def key_ring(self, *, create: bool = False) -> KeyRing:
+        """The campaign's key ring. Created only when asked and no code exists yet."""
+        if self._keys is None:
             if key_path(self.folder).exists():
-                self._key = load_key(self.folder)
+                self._keys = load_keys(self.folder)
             elif self.store.batches():
-                self._key = load_key(self.folder)  # raises KeyMissing with the hint
+                self._keys = load_keys(self.folder)  # raises KeyMissing with the hint
             elif create:
-                self._key = create_key(self.folder)
+                self._keys = create_keys(self.folder)
             else:
                 raise KeyMissing(
                     "no codes have been generated or imported for this campaign yet",
                     hint="run `campaignctl codes generate` or `campaignctl codes import` first",
                     path=key_path(self.folder),
                 )
-        return self._key
+        return self._keys
+
+    @property
+    def key_version(self) -> int:
+        """The version new batches are made with: the newest."""
+        return max(self.key_ring())
+
+    def rotate_key(self) -> int:
+        """Add a key version for future batches (docs/codes.md, 'Rotating the key')."""
+        self.key_ring()  # the file must exist (KeyMissing otherwise)
+        version = rotate_keys(self.folder)
+        self._keys = None
+        return version
+
+    def codec_for(self, version: int) -> KeyedCodec:
+        codec = self._codecs.get(version)
+        if codec is None:
+            keys = self.key_ring()
+            if version not in keys:
+                raise KeyMissing(
+                    f"key version {version} is not in the codes key file",
+                    hint="restore the key file from the backup made after that version was added",
+                    path=key_path(self.folder),
+                )
+            codec = KeyedCodec.for_spec(permutation_key(keys[version]), self.spec)
+            self._codecs[version] = codec
+        return codec
 
     @property
     def codec(self) -> KeyedCodec:
-        if self._codec is None:
-            self._codec = KeyedCodec.for_spec(permutation_key(self.key()), self.spec)
-        return self._codec
+        """The codec of the newest key version."""
+        return self.codec_for(self.key_version)
 
-    def digest(self, code: str) -> bytes:
-        """Keyed hash of an imported code (normalised first)."""
-        return hmac.new(hash_key(self.key()), code.encode("utf-8"), hashlib.sha256).digest()
+    def digest(self, code: str, version: int | None = None) -> bytes:
+        """Keyed hash of an imported code (already normalised)."""
+        key = self.key_ring()[version if version is not None else self.key_version]
+        return hmac.new(hash_key(key), code.encode("utf-8"), hashlib.sha256).digest()
 
     # -- state --------------------------------------------------------------------
 
@@ -94,18 +128,27 @@ class CodeLedger:
 
     def validate(self, text: str) -> Verdict:
         """Is ``text`` an issued, not voided code? Redemptions are not consulted."""
+        book = self.book
+        versions = book.key_versions or [self.key_version]
         if self.spec.scheme == "imported":
             code = normalise_imported(text)
             if not code:
                 return Verdict(code, "malformed")
-            serial = self.store.serial_of_digest(self.digest(code))
-            if serial is None:
-                return Verdict(code, "not_a_code")
-            return self.book.judge(code, serial)
-        decoded = self.codec.decode(text)
-        if decoded.serial is None:
-            return Verdict(decoded.text, decoded.failure)
-        return self.book.judge(decoded.text, decoded.serial)
+            for version in versions:
+                serial = self.store.serial_of_digest(self.digest(code, version))
+                if serial is not None:
+                    return book.judge(code, serial, version)
+            return Verdict(code, "not_a_code")
+        # After a rotation a string is tried under each key version in use, newest
+        # first; it is a code only if it decrypts to a serial of a batch of that version.
+        for version in versions:
+            decoded = self.codec_for(version).decode(text)
+            if decoded.serial is None:  # malformed or typo: the same under every key
+                return Verdict(decoded.text, decoded.failure)
+            verdict = book.judge(decoded.text, decoded.serial, version)
+            if verdict.reason != "not_a_code" or version == versions[-1]:
+                return verdict
+        return Verdict(text, "not_a_code")  # not reached: versions is never empty
 
     def check(self, text: str) -> Verdict:
         """:meth:`validate`, then whether the code was redeemed already."""

@@ -65,7 +65,7 @@ def _problem(batch: BatchRow, number: int, raw: str) -> tuple[int, str]:
 def _keyed(
     ledger: CodeLedger, batch: BatchRow, chunk: list[Line], problems: list[tuple[int, str]]
 ) -> npt.NDArray[np.uint64]:
-    codec = ledger.codec
+    codec = ledger.codec_for(batch.key_version)
     shaped: list[Line] = []
     texts: list[str] = []
     for number, raw in chunk:
@@ -88,7 +88,7 @@ def _keyed(
 def _imported(
     ledger: CodeLedger, batch: BatchRow, chunk: list[Line], problems: list[tuple[int, str]]
 ) -> npt.NDArray[np.uint64]:
-    digests = [ledger.digest(normalise_imported(raw)) for _, raw in chunk]
+    digests = [ledger.digest(normalise_imported(raw), batch.key_version) for _, raw in chunk]
     serial_of = ledger.store.serials_of_digests(digests)
     good: list[int] = []
     for (number, raw), digest in zip(chunk, digests, strict=True):

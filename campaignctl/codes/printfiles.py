@@ -43,6 +43,7 @@ class PrintFile:
 @dataclass(frozen=True)
 class Manifest:
     batch: str
+    key_version: int
     first_serial: int
     last_serial: int
     count: int
@@ -93,6 +94,7 @@ def write_print_files(
         qr_count = _write_qr_images(codec, batch, work, options) if options.qr_images else 0
         manifest = Manifest(
             batch=batch.name,
+            key_version=batch.key_version,
             first_serial=batch.first_serial,
             last_serial=batch.end_serial - 1,
             count=batch.count,

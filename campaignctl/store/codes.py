@@ -23,6 +23,7 @@ class BatchRow:
     first_serial: int
     count: int
     state: str
+    key_version: int = 1
 
     @property
     def end_serial(self) -> int:
@@ -64,7 +65,7 @@ class CodeStore:
             row = conn.execute(select(code_batches).where(code_batches.c.name == name)).first()
         return _batch(row) if row is not None else None
 
-    def allocate(self, name: str, count: int, scheme: str) -> BatchRow | None:
+    def allocate(self, name: str, count: int, scheme: str, key_version: int = 1) -> BatchRow | None:
         """A new batch in state ``generating`` after the last serial given out so far.
 
         None when the name is taken. Serials are never reused, voided or not.
@@ -86,13 +87,14 @@ class CodeStore:
                     first_serial=int(end),
                     count=count,
                     state="generating",
+                    key_version=key_version,
                     created_at=now,
                     updated_at=now,
                 )
             )
             key = result.inserted_primary_key
             batch_id = int(key[0]) if key is not None else 0
-        return BatchRow(batch_id, name, scheme, int(end), count, "generating")
+        return BatchRow(batch_id, name, scheme, int(end), count, "generating", key_version)
 
     def set_state(self, batch_id: int, state: str) -> None:
         with self.engine.begin() as conn:
@@ -232,4 +234,5 @@ def _batch(row: object) -> BatchRow:
         first_serial=int(r["first_serial"]),
         count=int(r["count"]),
         state=str(r["state"]),
+        key_version=int(r["key_version"]),
     )

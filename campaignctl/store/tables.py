@@ -13,6 +13,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    text,
 )
 from sqlalchemy.dialects.mysql import VARBINARY
 
@@ -32,6 +33,7 @@ code_batches = Table(
     Column("first_serial", BigInteger, nullable=False, unique=True),
     Column("count", BigInteger, nullable=False),
     Column("state", String(20), nullable=False),
+    Column("key_version", Integer, nullable=False, server_default=text("1")),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )

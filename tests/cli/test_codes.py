@@ -121,3 +121,16 @@ def test_import_reports_lines(runner: CliRunner, campaign: Path, tmp_path: Path)
     assert code == 0, out
     assert "2 codes imported" in out
     assert _run(runner, "check", campaign, "bbbb-2222")[0] == 0
+
+
+def test_rotate_key(runner: CliRunner, campaign: Path) -> None:
+    code, out = _run(runner, "rotate-key", campaign)
+    assert code == 1
+    assert "no codes have been generated" in out
+    _run(runner, "generate", campaign, "--batch", "run-1", "--count", "5")
+    old = _codes(campaign.parent / "print" / "run-1")[0]
+    code, out = _run(runner, "rotate-key", campaign)
+    assert code == 0, out
+    assert "key version 2 added" in out
+    assert _run(runner, "check", campaign, old)[0] == 0
+    assert "versions: v1, v2" in _run(runner, "info", campaign)[1]

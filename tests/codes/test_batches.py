@@ -107,7 +107,7 @@ def test_interrupted_generate_leaves_no_batch(ledger: CodeLedger, tmp_path: Path
 
 
 def test_killed_run_is_regenerated_on_the_same_serials(ledger: CodeLedger, tmp_path: Path) -> None:
-    ledger.key(create=True)
+    ledger.key_ring(create=True)
     stale = ledger.store.allocate("run-1", 50, "keyed")
     assert stale is not None
     leftover = tmp_path / ".run-1.partial-dead"
