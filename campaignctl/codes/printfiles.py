@@ -84,7 +84,10 @@ def write_print_files(
     progress: Progress | None = None,
 ) -> Manifest:
     """Write the batch's print files and manifest into ``target`` (which must not exist)."""
-    target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if not target.parent.exists():
+        target.parent.mkdir(parents=True, mode=0o700)
+        # Print files are the only copy of the codes: keep them out of git.
+        (target.parent / ".gitignore").write_text("# campaignctl print files\n*\n")
     for stale in partial_dirs(target):
         shutil.rmtree(stale)
     work = target.parent / f".{target.name}.partial-{secrets.token_hex(4)}"

@@ -56,7 +56,8 @@ def test_generate_writes_split_files_with_manifest(ledger: CodeLedger, tmp_path:
     serials, ok = ledger.codec.decode_many(chars.reshape(-1, 11))
     assert ok.all() and (serials == np.arange(100_000, dtype=np.uint64)).all()
     assert ledger.batch("run-1").state == "generated"
-    assert sorted(p.name for p in (tmp_path / "print").iterdir()) == ["run-1"]
+    assert sorted(p.name for p in (tmp_path / "print").iterdir()) == [".gitignore", "run-1"]
+    assert (tmp_path / "print").stat().st_mode & 0o777 == 0o700
 
 
 def test_second_batch_continues_the_serials(ledger: CodeLedger, tmp_path: Path) -> None:
@@ -100,7 +101,7 @@ def test_interrupted_generate_leaves_no_batch(ledger: CodeLedger, tmp_path: Path
     with pytest.raises(KeyboardInterrupt):
         batches.generate(ledger, "run-1", 100_000, out, progress=interrupt)
     assert ledger.store.batches() == []
-    assert list(out.iterdir()) == []
+    assert [p.name for p in out.iterdir()] == [".gitignore"]
     done = batches.generate(ledger, "run-1", 100_000, out)
     assert done.batch.first_serial == 0
     assert ledger.batch("run-1").state == "generated"
