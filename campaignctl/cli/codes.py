@@ -127,6 +127,25 @@ def void(
     typer.echo(f"batch {batch}: {voided:,} code(s) newly voided")
 
 
+@app.command()
+def mark(
+    campaign: Path = CAMPAIGN,
+    batch: str = BATCH,
+    state: str = typer.Option(
+        ..., "--state", help="sent_to_printer, printed or shipped.", show_default=False
+    ),
+) -> None:
+    """Record where a batch is: sent to the printer, printed, shipped.
+
+    States only move forward; voiding is `codes void`.
+
+    Example: campaignctl codes mark campaign.yaml --batch run-1 --state printed
+    """
+    with _ledger(load_campaign(campaign)) as ledger:
+        row = batches.mark(ledger, batch, state)
+    typer.echo(f"batch {row.name}: {row.state}")
+
+
 @app.command(name="list")
 def list_batches(campaign: Path = CAMPAIGN) -> None:
     """Show the batches with their serial ranges and counts by state.

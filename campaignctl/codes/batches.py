@@ -190,6 +190,30 @@ def import_codes(
     return ledger.batch(name)
 
 
+PRINT_STATES = ("generated", "sent_to_printer", "printed", "shipped")
+"""The life of a batch after generation, in order; `voided` is reached by `void` only."""
+
+
+def mark(ledger: CodeLedger, name: str, state: str) -> BatchRow:
+    """Move a batch forward in its life: sent_to_printer, printed, shipped."""
+    batch = ledger.batch(name)
+    if state not in PRINT_STATES[1:]:
+        raise CodesError(
+            f"{state!r} is not a state a batch can be marked with",
+            hint=f"use one of {', '.join(PRINT_STATES[1:])}; to void, use `codes void`",
+        )
+    if batch.state not in PRINT_STATES or PRINT_STATES.index(state) <= PRINT_STATES.index(
+        batch.state
+    ):
+        raise CodesError(
+            f"batch {name!r} is {batch.state}; it cannot become {state}",
+            hint="states only move forward: " + " -> ".join(PRINT_STATES),
+        )
+    ledger.store.set_state(batch.id, state)
+    ledger.refresh()
+    return ledger.batch(name)
+
+
 def parse_serials(text: str) -> tuple[int, int]:
     """``A-B`` (inclusive) -> (A, B)."""
     match = re.fullmatch(r"\s*(\d+)\s*[-–]\s*(\d+)\s*", text)

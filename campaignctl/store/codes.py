@@ -68,8 +68,18 @@ class CodeStore:
     def allocate(self, name: str, count: int, scheme: str, key_version: int = 1) -> BatchRow | None:
         """A new batch in state ``generating`` after the last serial given out so far.
 
-        None when the name is taken. Serials are never reused, voided or not.
+        None when the name is taken. Serials are never reused, voided or not. Two
+        concurrent allocations may read the same last serial; the unique constraint
+        on ``first_serial`` lets one of them commit and the other tries again.
         """
+        for _attempt in range(20):
+            try:
+                return self._allocate(name, count, scheme, key_version)
+            except IntegrityError:
+                continue
+        raise RuntimeError("could not allocate a serial range after 20 attempts")
+
+    def _allocate(self, name: str, count: int, scheme: str, key_version: int) -> BatchRow | None:
         with self.engine.begin() as conn:
             taken = conn.execute(select(code_batches.c.id).where(code_batches.c.name == name))
             if taken.first() is not None:

@@ -134,3 +134,13 @@ def test_rotate_key(runner: CliRunner, campaign: Path) -> None:
     assert "key version 2 added" in out
     assert _run(runner, "check", campaign, old)[0] == 0
     assert "versions: v1, v2" in _run(runner, "info", campaign)[1]
+
+
+def test_mark(runner: CliRunner, campaign: Path) -> None:
+    _run(runner, "generate", campaign, "--batch", "run-1", "--count", "5")
+    code, out = _run(runner, "mark", campaign, "--batch", "run-1", "--state", "printed")
+    assert code == 0, out
+    assert "batch run-1: printed" in out
+    code, out = _run(runner, "mark", campaign, "--batch", "run-1", "--state", "sent_to_printer")
+    assert code == 1
+    assert "cannot become sent_to_printer" in out

@@ -207,3 +207,17 @@ def test_qr_url_column_and_images(tmp_path: Path) -> None:
     assert not (big.folder / "qr").exists()
     with pytest.raises(CodesError, match="base_url"):
         batches.generate(ledger, "nourl", 1, tmp_path / "out")
+
+
+def test_mark_moves_forward_only(ledger: CodeLedger, tmp_path: Path) -> None:
+    batches.generate(ledger, "run-1", 10, tmp_path)
+    assert batches.mark(ledger, "run-1", "sent_to_printer").state == "sent_to_printer"
+    assert batches.mark(ledger, "run-1", "shipped").state == "shipped"
+    assert ledger.validate(ledger.codec.encode(1)).state == "shipped"
+    with pytest.raises(CodesError, match="cannot become printed"):
+        batches.mark(ledger, "run-1", "printed")
+    with pytest.raises(CodesError, match="not a state"):
+        batches.mark(ledger, "run-1", "voided")
+    batches.void(ledger, "run-1")
+    with pytest.raises(CodesError, match="is voided"):
+        batches.mark(ledger, "run-1", "shipped")

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -80,3 +81,33 @@ def test_store_on_postgres() -> None:
         with engine.connect() as conn:
             assert conn.execute(text("SELECT count(*) FROM code_batches")).scalar() == 1
         engine.dispose()
+
+
+def _allocate_concurrently(url: str) -> None:
+    engine = open_engine(url)
+    upgrade(engine)
+    store = CodeStore(engine)
+    barrier = threading.Barrier(8)
+
+    def worker(i: int) -> None:
+        barrier.wait()
+        assert store.allocate(f"b{i}", 1000, "keyed") is not None
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    starts = sorted(b.first_serial for b in store.batches())
+    assert starts == [i * 1000 for i in range(8)]
+    engine.dispose()
+
+
+def test_concurrent_allocations_never_overlap_sqlite(tmp_path: Path) -> None:
+    _allocate_concurrently(f"sqlite:///{tmp_path / 'x.db'}")
+
+
+@pytest.mark.postgres
+def test_concurrent_allocations_never_overlap_postgres() -> None:
+    with postgres_url() as url:
+        _allocate_concurrently(url)
