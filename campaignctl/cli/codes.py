@@ -85,7 +85,14 @@ def generate(
 
 
 @app.command()
-def check(campaign: Path = CAMPAIGN, code: str = typer.Argument(..., show_default=False)) -> None:
+def check(
+    campaign: Path = CAMPAIGN,
+    code: str = typer.Argument(
+        ...,
+        help="The code as printed or typed; case and dashes do not matter.",
+        show_default=False,
+    ),
+) -> None:
     """Check one code: exit 0 with its batch and state, or exit 1 with the reason.
 
     Reasons: typo (check character mismatch), not a code, voided batch or range,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import time
 from pathlib import Path
 
 from campaignctl.codes.book import CodeBook, Verdict
@@ -30,6 +31,10 @@ from campaignctl.store import BatchRow, CodeStore, open_engine, upgrade
 
 
 class CodeLedger:
+    book_ttl = 5.0
+    """Seconds a loaded batch book is trusted before :meth:`validate` reloads it, so a
+    long-running server sees batches generated and voided by other processes."""
+
     def __init__(self, folder: Path, spec: CodesSpec, store: CodeStore) -> None:
         self.folder = folder
         self.spec = spec
@@ -37,6 +42,7 @@ class CodeLedger:
         self._keys: KeyRing | None = None
         self._codecs: dict[int, KeyedCodec] = {}
         self._book: CodeBook | None = None
+        self._book_loaded = 0.0
 
     @classmethod
     def open(cls, folder: Path, spec: CodesSpec, url: str | None = None) -> CodeLedger:
@@ -107,11 +113,15 @@ class CodeLedger:
 
     @property
     def book(self) -> CodeBook:
-        return self._book if self._book is not None else self.refresh()
+        book = self._book
+        if book is None or time.monotonic() - self._book_loaded > self.book_ttl:
+            return self.refresh()
+        return book
 
     def refresh(self) -> CodeBook:
-        """Reload batches and voided ranges (after a void, or periodically in a server)."""
+        """Reload batches and voided ranges now."""
         self._book = CodeBook(self.store.batches(), self.store.voids())
+        self._book_loaded = time.monotonic()
         return self._book
 
     def batch(self, name: str) -> BatchRow:

@@ -43,6 +43,18 @@ def test_random_guesses_are_rejected(ledger: CodeLedger, tmp_path: Path) -> None
         assert ledger.validate(guess).reason in ("typo", "not_a_code")
 
 
+def test_a_server_sees_other_processes_batches_after_the_ttl(
+    ledger: CodeLedger, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    batches.generate(ledger, "run-1", 10, tmp_path)
+    server = CodeLedger(ledger.folder, ledger.spec, ledger.store)
+    assert server.validate(server.codec.encode(12)).reason == "not_a_code"
+    batches.generate(ledger, "run-2", 10, tmp_path)
+    assert server.validate(server.codec.encode(12)).reason == "not_a_code"  # cached
+    monkeypatch.setattr(server, "book_ttl", 0.0)
+    assert server.validate(server.codec.encode(12)).batch == "run-2"
+
+
 def test_void_after_book_loaded_still_blocks_redeem(ledger: CodeLedger, tmp_path: Path) -> None:
     batches.generate(ledger, "run-1", 10, tmp_path)
     other = CodeLedger(ledger.folder, ledger.spec, ledger.store)
