@@ -34,7 +34,9 @@ def ru_datetime(value: datetime) -> str:
 
 
 def ru_date_range(start: date, end: date) -> str:
-    """``с 7 июня по 29 августа 2027 г.`` (the year once when both dates share it)."""
+    """``с 7 июня по 29 августа 2027 г.``, ``с 1 по 31 октября 2027 г.``: shared parts once."""
+    if (start.year, start.month) == (end.year, end.month):
+        return f"с {start.day} по {ru_date(end)}"
     if start.year == end.year:
         return f"с {format_date(start, 'd MMMM', locale=_RU)} по {ru_date(end)}"
     return f"с {ru_date(start)} по {ru_date(end)}"

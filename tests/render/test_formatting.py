@@ -28,6 +28,7 @@ def test_dates() -> None:
 
 def test_date_ranges_name_the_year_once_when_shared() -> None:
     assert ru_date_range(date(2027, 6, 7), date(2027, 8, 29)) == "с 7 июня по 29 августа 2027 г."
+    assert ru_date_range(date(2027, 10, 1), date(2027, 10, 31)) == "с 1 по 31 октября 2027 г."
     assert (
         ru_date_range(date(2027, 12, 20), date(2028, 1, 10))
         == "с 20 декабря 2027 г. по 10 января 2028 г."
