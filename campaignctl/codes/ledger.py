@@ -6,7 +6,6 @@ This is the library API the CLI, the runtime and the cloud functions share:
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import time
 from pathlib import Path
@@ -41,6 +40,7 @@ class CodeLedger:
         self.store = store
         self._keys: KeyRing | None = None
         self._codecs: dict[int, KeyedCodec] = {}
+        self._hash_keys: dict[int, bytes] = {}
         self._book: CodeBook | None = None
         self._book_loaded = 0.0
 
@@ -83,6 +83,8 @@ class CodeLedger:
         self.key_ring()  # the file must exist (KeyMissing otherwise)
         version = rotate_keys(self.folder)
         self._keys = None
+        self._codecs.clear()
+        self._hash_keys.clear()
         return version
 
     def codec_for(self, version: int) -> KeyedCodec:
@@ -106,8 +108,11 @@ class CodeLedger:
 
     def digest(self, code: str, version: int | None = None) -> bytes:
         """Keyed hash of an imported code (already normalised)."""
-        key = self.key_ring()[version if version is not None else self.key_version]
-        return hmac.new(hash_key(key), code.encode("utf-8"), hashlib.sha256).digest()
+        v = version if version is not None else self.key_version
+        key = self._hash_keys.get(v)
+        if key is None:
+            key = self._hash_keys[v] = hash_key(self.key_ring()[v])
+        return hmac.digest(key, code.encode("utf-8"), "sha256")
 
     # -- state --------------------------------------------------------------------
 
