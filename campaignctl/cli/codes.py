@@ -163,7 +163,9 @@ def list_batches(campaign: Path = CAMPAIGN) -> None:
         rows = batches.summaries(ledger)
     table = Table(title="Code batches", title_justify="left")
     for name in ("Batch", "State", "Serials", "Codes", "Voided", "Active", "Redeemed"):
-        table.add_column(name, justify="left" if name in ("Batch", "State") else "right")
+        table.add_column(
+            name, justify="left" if name in ("Batch", "State") else "right", no_wrap=True
+        )
     for r in rows:
         table.add_row(
             r.name,
