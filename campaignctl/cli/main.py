@@ -10,6 +10,7 @@ from typer.core import TyperGroup
 from campaignctl import __version__
 from campaignctl.cli.budget import budget
 from campaignctl.cli.clone import clone
+from campaignctl.cli.codes import app as codes_app
 from campaignctl.cli.new import new
 from campaignctl.cli.validate import validate
 from campaignctl.errors import UserError
@@ -59,6 +60,7 @@ app.command()(validate)
 app.command()(new)
 app.command()(clone)
 app.command()(budget)
+app.add_typer(codes_app, name="codes")
 
 
 def run() -> None:
