@@ -26,7 +26,13 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP)
+# npm tools of the site tests (axe-core, vnu-jar), pinned in tests/browser/package-lock.json.
+NPM_STAMP := tests/browser/node_modules/.installed
+$(NPM_STAMP): tests/browser/package-lock.json
+	@command -v npm >/dev/null || { echo "npm not found: the site's browser and HTML tests will skip"; exit 0; }; \
+	npm ci --prefix tests/browser --ignore-scripts --no-audit --no-fund && touch $(NPM_STAMP)
+
+pytest: $(STAMP) $(NPM_STAMP)
 	$(BIN)/pytest
 
 test: lint typecheck pytest
