@@ -1,0 +1,179 @@
+"""Object Storage: the public site bucket and the private, encrypted ones.
+
+The site bucket serves the rendered promo site: its policy lets anyone read
+objects (``s3:GetObject``) and nothing else, not even listing; it is not
+KMS-encrypted because anonymous readers cannot decrypt. Print files, reports
+and archives are private, versioned, SSE-KMS encrypted with their own key, and
+expire old versions; the archive bucket is protected from ``pulumi destroy``.
+pulumi-yandex 0.13 buckets take no labels: their names carry the campaign slug.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_yandex as yandex
+
+from campaignctl.stack.yandex.naming import Naming
+from campaignctl.stack.yandex.vault import KEY_ROTATION
+
+PRIVATE = ("print-files", "reports", "archives")
+PROTECTED = frozenset({"archives"})
+"""Buckets that `pulumi destroy` refuses to delete unless asked explicitly (deploy.destroy)."""
+NONCURRENT_DAYS = 30
+ARCHIVE_COLD_DAYS = 30
+JOBS_ACCESS = {
+    "reports": ("s3:GetObject", "s3:PutObject", "s3:ListBucket"),
+    "archives": ("s3:GetObject", "s3:PutObject", "s3:ListBucket"),
+}
+"""What the jobs function may do in each private bucket (bucket policy, not a folder role)."""
+
+
+def public_read_policy(bucket: str) -> str:
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Sid": "PublicReadOfWebsiteObjects",
+                    "Effect": "Allow",
+                    "Principal": "*",
+                    "Action": "s3:GetObject",
+                    "Resource": f"arn:aws:s3:::{bucket}/*",
+                }
+            ],
+        }
+    )
+
+
+def account_policy(bucket: str, account_id: str, actions: tuple[str, ...]) -> str:
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Sid": "JobsFunction",
+                    "Effect": "Allow",
+                    "Principal": {"CanonicalUser": account_id},
+                    "Action": list(actions),
+                    "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"],
+                }
+            ],
+        }
+    )
+
+
+def _lifecycle(part: str) -> list[yandex.StorageBucketLifecycleRuleArgs]:
+    rules = [
+        yandex.StorageBucketLifecycleRuleArgs(
+            id="expire-old-versions",
+            enabled=True,
+            abort_incomplete_multipart_upload_days=1,
+            noncurrent_version_expiration=(
+                yandex.StorageBucketLifecycleRuleNoncurrentVersionExpirationArgs(
+                    days=NONCURRENT_DAYS
+                )
+            ),
+        )
+    ]
+    if part == "archives":
+        rules.append(
+            yandex.StorageBucketLifecycleRuleArgs(
+                id="archive-to-cold",
+                enabled=True,
+                transitions=[
+                    yandex.StorageBucketLifecycleRuleTransitionArgs(
+                        days=ARCHIVE_COLD_DAYS, storage_class="COLD"
+                    )
+                ],
+            )
+        )
+    return rules
+
+
+def _jobs_policy(
+    bucket: str, account_id: pulumi.Input[str], actions: tuple[str, ...]
+) -> pulumi.Output[str]:
+    return pulumi.Output.from_input(account_id).apply(
+        lambda sa: account_policy(bucket, sa, actions)
+    )
+
+
+@dataclass(frozen=True)
+class BucketsArgs:
+    naming: Naming
+    jobs_account_id: pulumi.Input[str]
+    protect: bool = True
+    """False only on the way to an explicit destroy of protected resources (deploy.destroy)."""
+
+
+class Buckets(pulumi.ComponentResource):
+    site: yandex.StorageBucket
+    private: dict[str, yandex.StorageBucket]
+    key: yandex.KmsSymmetricKey
+
+    def __init__(self, name: str, args: BucketsArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__("campaignctl:yandex:Buckets", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        n = args.naming
+        site_name = n.bucket("site")
+        self.site = yandex.StorageBucket(
+            "site",
+            bucket=site_name,
+            website=yandex.StorageBucketWebsiteArgs(
+                index_document="index.html", error_document="404.html"
+            ),
+            policy=public_read_policy(site_name),
+            force_destroy=True,  # rebuilt from campaign.yaml on every deploy
+            opts=child,
+        )
+        self.key = yandex.KmsSymmetricKey(
+            "storage-key",
+            name=n.name("storage"),
+            description=f"Server-side encryption of the private buckets of {n.slug}",
+            default_algorithm="AES_256",
+            rotation_period=KEY_ROTATION,
+            labels=n.labels,
+            folder_id=n.target.folder_id,
+            opts=child,
+        )
+        # Writing to an SSE-KMS bucket encrypts with the key: the jobs account needs both ways.
+        yandex.KmsSymmetricKeyIamBinding(
+            "storage-key-jobs",
+            symmetric_key_id=self.key.id,
+            role="kms.keys.encrypterDecrypter",
+            members=[pulumi.Output.concat("serviceAccount:", args.jobs_account_id)],
+            opts=child,
+        )
+        encryption = yandex.StorageBucketServerSideEncryptionConfigurationArgs(
+            rule=yandex.StorageBucketServerSideEncryptionConfigurationRuleArgs(
+                apply_server_side_encryption_by_default=yandex.StorageBucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
+                    kms_master_key_id=self.key.id, sse_algorithm="aws:kms"
+                )
+            )
+        )
+        self.private = {}
+        for part in PRIVATE:
+            bucket = n.bucket(part)
+            actions = JOBS_ACCESS.get(part)
+            policy = (
+                _jobs_policy(bucket, args.jobs_account_id, actions) if actions is not None else None
+            )
+            self.private[part] = yandex.StorageBucket(
+                part,
+                bucket=bucket,
+                acl="private",
+                versioning=yandex.StorageBucketVersioningArgs(enabled=True),
+                lifecycle_rules=_lifecycle(part),
+                server_side_encryption_configuration=encryption,
+                policy=policy,
+                force_destroy=part not in PROTECTED or not args.protect,
+                opts=pulumi.ResourceOptions(
+                    parent=self, protect=args.protect and part in PROTECTED
+                ),
+            )
+        self.register_outputs(
+            {"site": self.site.bucket, **{p: b.bucket for p, b in self.private.items()}}
+        )

@@ -1,0 +1,256 @@
+"""Deploy and destroy the Yandex stack through Pulumi's Automation API.
+
+The runtime issue's ``campaignctl up/down --target yandex`` call :func:`deploy`
+and :func:`destroy`. State goes to a local file backend in the campaign's
+state folder by default (``.campaignctl/pulumi``), or to a bucket
+(:func:`bucket_backend`). Before anything runs, :func:`preflight` checks the
+pulumi CLI and every credential and secret the stack needs, and says exactly
+what to install or set.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from campaignctl.errors import UserError
+from campaignctl.model import Campaign
+from campaignctl.stack.yandex.naming import CONFIG_NAMESPACE, PROJECT, REGION, naming
+from campaignctl.stack.yandex.program import UNPROTECT_KEY, yandex_program
+from campaignctl.stack.yandex.queues import workers
+from campaignctl.stack.yandex.secrets import GENERATED_LENGTH, SecretSpec, secret_specs
+from campaignctl.state import state_dir
+
+PULUMI_INSTALL = (
+    "curl -fsSL https://get.pulumi.com | sh  (see https://www.pulumi.com/docs/install/)"
+)
+YC_STORAGE_ENDPOINT = "storage.yandexcloud.net"
+Env = Mapping[str, str]
+
+
+def file_backend(campaign: Campaign) -> str:
+    """The default: Pulumi state in ``<campaign>/.campaignctl/pulumi`` (0700, git-ignored)."""
+    folder = state_dir(campaign.folder) / "pulumi"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    return f"file://{folder}"
+
+
+def bucket_backend(bucket: str) -> str:
+    """State in an Object Storage bucket (needs AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY)."""
+    return f"s3://{bucket}?endpoint={YC_STORAGE_ENDPOINT}&region={REGION}&s3ForcePathStyle=true"
+
+
+@dataclass(frozen=True)
+class Missing:
+    what: str
+    how: str
+
+
+def _credentials(campaign: Campaign, backend: str, env: Env) -> list[Missing]:
+    missing = []
+    if not (env.get("YC_TOKEN") or env.get("YC_SERVICE_ACCOUNT_KEY_FILE")):
+        missing.append(
+            Missing(
+                "Yandex Cloud credentials",
+                "export YC_TOKEN=$(yc iam create-token), or YC_SERVICE_ACCOUNT_KEY_FILE=key.json "
+                "(yc iam key create --service-account-name deployer -o key.json)",
+            )
+        )
+    pairs = [("YC_STORAGE_ACCESS_KEY", "YC_STORAGE_SECRET_KEY", "buckets (S3 API)")]
+    if workers(campaign):
+        pairs.append(
+            ("YC_MESSAGE_QUEUE_ACCESS_KEY", "YC_MESSAGE_QUEUE_SECRET_KEY", "queues (SQS API)")
+        )
+    for key, secret, use in pairs:
+        if not (env.get(key) and env.get(secret)):
+            missing.append(
+                Missing(
+                    f"{key} and {secret} for {use}",
+                    "a static key of the deployer account: yc iam access-key create "
+                    "--service-account-name deployer",
+                )
+            )
+    if backend.startswith("s3://") and not (
+        env.get("AWS_ACCESS_KEY_ID") and env.get("AWS_SECRET_ACCESS_KEY")
+    ):
+        missing.append(
+            Missing(
+                "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY", "the static key for the state bucket"
+            )
+        )
+    if backend.startswith("file://") and not (
+        env.get("PULUMI_CONFIG_PASSPHRASE") or env.get("PULUMI_CONFIG_PASSPHRASE_FILE")
+    ):
+        missing.append(
+            Missing(
+                "PULUMI_CONFIG_PASSPHRASE (or _FILE)",
+                "the passphrase that encrypts the stack's secrets in the file backend",
+            )
+        )
+    return missing
+
+
+def _campaign_secrets(
+    campaign: Campaign, env: Env, certificate_id: str | None, require_certificate: bool
+) -> list[Missing]:
+    missing = [
+        Missing(f"${s.env} ({s.description})", f"export {s.env}=... (secret_ref env:{s.env})")
+        for s in secret_specs(campaign)
+        if s.source == "env" and s.env and not env.get(s.env)
+    ]
+    target = naming(campaign).target
+    if target.domain and require_certificate and not certificate_id:
+        missing.append(
+            Missing(
+                f"a certificate for {target.domain}",
+                f"yc certificate-manager certificate request --name {campaign.slug} "
+                f"--domains {target.domain}, then pass its id as certificate_id",
+            )
+        )
+    if any(s.source == "codes_key" for s in secret_specs(campaign)):
+        from campaignctl.codes.keys import key_path  # noqa: PLC0415 - only campaigns with codes
+
+        if not key_path(campaign.folder).exists():
+            missing.append(
+                Missing(
+                    "the codes key",
+                    "run `campaignctl codes` first, or restore .campaignctl/codes.key",
+                )
+            )
+    return missing
+
+
+def preflight(
+    campaign: Campaign,
+    *,
+    backend: str | None = None,
+    certificate_id: str | None = None,
+    env: Env | None = None,
+    require_certificate: bool = True,
+    which: Callable[[str], str | None] = shutil.which,
+) -> None:
+    """Raise one :class:`UserError` listing everything missing to deploy; return when ready."""
+    env = os.environ if env is None else env
+    naming(campaign)  # infrastructure.yandex must be there
+    if which("pulumi") is None:
+        raise UserError(
+            "the pulumi CLI is not installed (the Automation API drives it)",
+            hint=f"install it: {PULUMI_INSTALL}; or preview offline with "
+            f"`campaignctl plan {campaign.source} --target yandex`",
+            path=campaign.source,
+        )
+    missing = _credentials(campaign, backend or "file://", env)
+    missing += _campaign_secrets(campaign, env, certificate_id, require_certificate)
+    if missing:
+        lines = "\n".join(f"  - {m.what}: {m.how}" for m in missing)
+        raise UserError(
+            f"cannot deploy to Yandex Cloud, missing:\n{lines}",
+            hint="see docs/yandex.md, 'Deploying for real'",
+            path=campaign.source,
+        )
+
+
+def _secret_value(spec: SecretSpec, campaign: Campaign, env: Env, current: str | None) -> str:
+    if spec.source == "env" and spec.env:
+        return env[spec.env]
+    if spec.source == "codes_key":
+        from campaignctl.codes.keys import key_path  # noqa: PLC0415 - only campaigns with codes
+
+        # The key file as it is: the handler reads it with campaignctl.codes.keys.
+        return key_path(campaign.folder).read_text(encoding="ascii")
+    # Generated once, then kept in the stack's (encrypted) config.
+    return current or secrets.token_urlsafe(GENERATED_LENGTH)
+
+
+def _stack(campaign: Campaign, backend: str, env: Env) -> Any:
+    import pulumi  # noqa: PLC0415
+    from pulumi import automation as auto  # noqa: PLC0415 - needs the CLI, checked first
+
+    def program() -> None:
+        for name, value in yandex_program(campaign, state_dir(campaign.folder) / "build").items():
+            pulumi.export(name, value)
+
+    project = auto.ProjectSettings(
+        name=PROJECT, runtime="python", backend=auto.ProjectBackend(url=backend)
+    )
+    return auto.create_or_select_stack(
+        stack_name=campaign.slug,
+        project_name=PROJECT,
+        program=program,
+        opts=auto.LocalWorkspaceOptions(project_settings=project, env_vars=dict(env)),
+    )
+
+
+def _configure(stack: Any, campaign: Campaign, env: Env, certificate_id: str | None) -> None:
+    from pulumi import automation as auto  # noqa: PLC0415
+
+    current = stack.get_all_config()
+    for spec in secret_specs(campaign):
+        key = f"{CONFIG_NAMESPACE}:{spec.key}"
+        existing = current.get(key)
+        value = _secret_value(spec, campaign, env, existing.value if existing else None)
+        stack.set_config(key, auto.ConfigValue(value=value, secret=True))
+    if certificate_id:
+        stack.set_config(f"{CONFIG_NAMESPACE}:certificate_id", auto.ConfigValue(certificate_id))
+
+
+@dataclass(frozen=True)
+class Deployed:
+    outputs: dict[str, Any]
+    """Stack outputs; secret ones are shown as ``[secret]``."""
+
+
+def deploy(
+    campaign: Campaign,
+    *,
+    backend: str | None = None,
+    certificate_id: str | None = None,
+    on_output: Callable[[str], None] | None = None,
+) -> Deployed:
+    """Create or update the campaign's stack; return its outputs (webhook URLs, numbers, buckets)."""
+    env = dict(os.environ)
+    preflight(campaign, backend=backend, certificate_id=certificate_id, env=env)
+    url = backend or file_backend(campaign)  # creates the state folder: only once ready
+    stack = _stack(campaign, url, env)
+    _configure(stack, campaign, env, certificate_id)
+    stack.set_config(f"{CONFIG_NAMESPACE}:{UNPROTECT_KEY}", _plain("false"))
+    result = stack.up(on_output=on_output)
+    return Deployed({k: "[secret]" if v.secret else v.value for k, v in result.outputs.items()})
+
+
+def _plain(value: str) -> Any:
+    from pulumi import automation as auto  # noqa: PLC0415
+
+    return auto.ConfigValue(value=value)
+
+
+def destroy(
+    campaign: Campaign,
+    *,
+    backend: str | None = None,
+    include_protected: bool = False,
+    on_output: Callable[[str], None] | None = None,
+) -> None:
+    """Destroy the stack. Archive first (``campaignctl down`` does).
+
+    Without ``include_protected`` the database and the archive bucket stay
+    (``exclude_protected``); with it, an update first lifts their protection
+    and deletion protection, then everything is destroyed.
+    """
+    env = dict(os.environ)
+    preflight(campaign, backend=backend, env=env, require_certificate=False)
+    url = backend or file_backend(campaign)
+    stack = _stack(campaign, url, env)
+    if include_protected:
+        stack.set_config(f"{CONFIG_NAMESPACE}:{UNPROTECT_KEY}", _plain("true"))
+        stack.up(on_output=on_output)
+        stack.destroy(on_output=on_output)
+    else:
+        stack.destroy(on_output=on_output, exclude_protected=True)
+
+
+__all__ = ["Deployed", "bucket_backend", "deploy", "destroy", "file_backend", "preflight"]

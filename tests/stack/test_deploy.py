@@ -1,0 +1,79 @@
+"""Deploy and destroy say exactly what is missing before touching anything."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from campaignctl.errors import UserError
+from campaignctl.spec import load_campaign
+from campaignctl.stack.yandex.deploy import bucket_backend, deploy, destroy, preflight
+from tests.stack.conftest import MAIN, campaign_path, example
+
+READY = {
+    "YC_TOKEN": "t",
+    "YC_STORAGE_ACCESS_KEY": "a",
+    "YC_STORAGE_SECRET_KEY": "s",
+    "YC_MESSAGE_QUEUE_ACCESS_KEY": "a",
+    "YC_MESSAGE_QUEUE_SECRET_KEY": "s",
+    "PULUMI_CONFIG_PASSPHRASE": "p",
+    "BEREZKA_WEBHOOK_SECRET": "w",
+    "SMARTCAPTCHA_SERVER_KEY": "c",
+}
+
+
+def _installed(_: str) -> str:
+    return "/usr/local/bin/pulumi"
+
+
+def test_missing_pulumi_cli_says_how_to_install(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))  # no pulumi anywhere
+    shutil.copytree(campaign_path(MAIN).parent, tmp_path / "c")
+    campaign = load_campaign(tmp_path / "c" / "campaign.yaml")
+    for run in (deploy, destroy):
+        with pytest.raises(UserError) as caught:
+            run(campaign)
+        text = caught.value.render()
+        assert "pulumi CLI is not installed" in text
+        assert "https://get.pulumi.com" in text
+        assert "campaignctl plan" in text
+    assert not (tmp_path / "c" / ".campaignctl").exists()  # nothing written before the checks
+
+
+def test_missing_credentials_are_listed_at_once() -> None:
+    with pytest.raises(UserError) as caught:
+        preflight(example(MAIN), env={}, which=_installed, certificate_id="cert")
+    text = caught.value.render()
+    for needed in (
+        "YC_TOKEN",
+        "YC_STORAGE_ACCESS_KEY",
+        "YC_MESSAGE_QUEUE_ACCESS_KEY",
+        "PULUMI_CONFIG_PASSPHRASE",
+        "$BEREZKA_WEBHOOK_SECRET",
+        "$SMARTCAPTCHA_SERVER_KEY",
+    ):
+        assert needed in text, needed
+
+
+def test_a_domain_needs_a_certificate_made_outside_pulumi() -> None:
+    with pytest.raises(UserError) as caught:
+        preflight(example(MAIN), env=READY, which=_installed)
+    assert "yc certificate-manager certificate request" in caught.value.render()
+    assert "udacha.berezka-market.ru" in caught.value.render()
+
+
+def test_ready_when_everything_is_set() -> None:
+    preflight(example(MAIN), env=READY, which=_installed, certificate_id="fpq123")
+
+
+def test_bucket_backend_needs_its_own_keys() -> None:
+    url = bucket_backend("promolab-pulumi-state")
+    assert url.startswith("s3://promolab-pulumi-state?endpoint=storage.yandexcloud.net")
+    with pytest.raises(UserError, match="AWS_ACCESS_KEY_ID"):
+        preflight(example(MAIN), backend=url, env=READY, which=_installed, certificate_id="c")

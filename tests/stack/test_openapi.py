@@ -1,0 +1,61 @@
+"""The gateway's routes: static files from the bucket, API and webhooks to the http function."""
+
+from __future__ import annotations
+
+import yaml
+
+from campaignctl.stack.yandex.offline import OfflineStack
+from campaignctl.stack.yandex.openapi import Routes, openapi_document
+
+
+def test_routes() -> None:
+    doc = openapi_document(
+        Routes("Акция", "site-bucket", "fn-http", "sa-gw", sms=True, hotline=True)
+    )
+    paths = doc["paths"]
+    assert list(paths) == [
+        "/",
+        "/{file+}",
+        "/api/{path+}",
+        "/api/v1/sms/inbound",
+        "/api/v1/hotline/webhook",
+    ]
+    static = paths["/{file+}"]["get"]["x-yc-apigateway-integration"]
+    assert static == {
+        "type": "object_storage",
+        "bucket": "site-bucket",
+        "object": "{file}",
+        "error_object": "404.html",
+        "service_account_id": "sa-gw",
+    }
+    api = paths["/api/{path+}"]["x-yc-apigateway-any-method"]["x-yc-apigateway-integration"]
+    assert api == {
+        "type": "cloud_functions",
+        "function_id": "fn-http",
+        "service_account_id": "sa-gw",
+    }
+    sms = paths["/api/v1/sms/inbound"]["post"]["x-yc-apigateway-integration"]
+    assert sms["function_id"] == "fn-http"
+
+
+def test_webhooks_only_for_enabled_channels() -> None:
+    doc = openapi_document(Routes("t", "b", "f", "s", sms=False, hotline=False))
+    assert "/api/v1/sms/inbound" not in doc["paths"]
+    assert "/api/v1/hotline/webhook" not in doc["paths"]
+
+
+def test_the_stack_spec_points_at_its_own_bucket_and_function(stack: OfflineStack) -> None:
+    (gateway,) = stack.of_type("yandex:ApiGateway")
+    spec = yaml.safe_load(gateway.inputs["spec"])
+    (site,) = [b for b in stack.of_type("yandex:StorageBucket") if b.name == "site"]
+    root = spec["paths"]["/"]["get"]["x-yc-apigateway-integration"]
+    assert root["bucket"] == site.inputs["bucket"]
+    assert root["service_account_id"] == "sa-gateway-id"
+    api = spec["paths"]["/api/{path+}"]["x-yc-apigateway-any-method"]["x-yc-apigateway-integration"]
+    assert api["function_id"] == "http-id"
+    (binding,) = [b for b in stack.of_type("yandex:FunctionIamBinding") if b.name == "http-invoker"]
+    assert binding.inputs == {
+        "functionId": "http-id",
+        "role": "functions.functionInvoker",
+        "members": ["serviceAccount:sa-gateway-id"],
+    }

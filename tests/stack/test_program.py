@@ -1,0 +1,280 @@
+"""The whole Yandex program under Pulumi's mocks, for every example."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+
+import pulumi_yandex
+import pytest
+
+from campaignctl.stack.yandex.naming import RUSSIAN_ZONES
+from campaignctl.stack.yandex.offline import OfflineStack, PlannedResource, is_secret
+from tests.stack.conftest import MAIN, NAMES, example
+
+# Hand-derived from each campaign: functions = http + jobs + one per queue
+# worker (crm when a CRM is synced, sms when SMS registration is on); triggers
+# = one per queue + the daily report + one per draw; ciphertexts = the secrets
+# each function reads (see test_secrets_each_function_reads).
+EXPECTED: dict[str, dict[str, int]] = {
+    "receipt-draw": {  # webhook CRM, hotline, captcha, domain, 4 draws
+        "yandex:Function": 3,
+        "yandex:MessageQueue": 2,
+        "yandex:FunctionTrigger": 1 + 1 + 4,
+        "yandex:IamServiceAccount": 5,
+        "yandex:KmsSymmetricKey": 4,
+        "yandex:KmsSecretCiphertext": 9,
+        "yandex:StorageBucket": 4,
+        "yandex:MdbMysqlCluster": 1,
+        "yandex:ApiGateway": 1,
+        "yandex:DnsZone": 1,
+        "yandex:CdnResource": 1,
+    },
+    "bottle-caps": {  # amoCRM, SMS, hotline, codes, 13 draws, no domain
+        "yandex:Function": 4,
+        "yandex:MessageQueue": 4,
+        "yandex:FunctionTrigger": 2 + 1 + 13,
+        "yandex:IamServiceAccount": 6,
+        "yandex:KmsSymmetricKey": 5,
+        "yandex:KmsSecretCiphertext": 12,
+        "yandex:StorageBucket": 4,
+        "yandex:MdbMysqlCluster": 1,
+        "yandex:ApiGateway": 1,
+        "yandex:DnsZone": 0,
+        "yandex:CdnResource": 0,
+    },
+    "loyalty-gift": {  # Bitrix24, hotline, no draws, no domain
+        "yandex:Function": 3,
+        "yandex:MessageQueue": 2,
+        "yandex:FunctionTrigger": 1 + 1,
+        "yandex:IamServiceAccount": 5,
+        "yandex:KmsSymmetricKey": 4,
+        "yandex:KmsSecretCiphertext": 8,
+        "yandex:StorageBucket": 4,
+        "yandex:MdbMysqlCluster": 1,
+        "yandex:ApiGateway": 1,
+        "yandex:DnsZone": 0,
+        "yandex:CdnResource": 0,
+    },
+}
+
+
+def test_every_example_is_covered() -> None:
+    assert sorted(EXPECTED) == sorted(NAMES)
+    assert MAIN in NAMES
+    assert example(MAIN).infrastructure.yandex is not None
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_resource_types_and_counts(stacks: dict[str, OfflineStack], name: str) -> None:
+    counts = Counter(r.short_type for r in stacks[name].cloud_resources)
+    assert {t: counts[t] for t in EXPECTED[name]} == EXPECTED[name]
+
+
+def _buckets(stack: OfflineStack) -> dict[str, PlannedResource]:
+    return {r.name: r for r in stack.of_type("yandex:StorageBucket")}
+
+
+def test_site_bucket_is_public_read_for_objects_only(stack: OfflineStack) -> None:
+    site = _buckets(stack)["site"]
+    assert "website" in site.inputs
+    assert site.inputs.get("acl") in (None, "private")  # no public-read ACL: no listing
+    (statement,) = json.loads(site.inputs["policy"])["Statement"]
+    assert statement["Effect"] == "Allow"
+    assert statement["Principal"] == "*"
+    assert statement["Action"] == "s3:GetObject"
+    assert statement["Resource"] == f"arn:aws:s3:::{site.inputs['bucket']}/*"
+
+
+def test_other_buckets_are_private_versioned_and_encrypted(stack: OfflineStack) -> None:
+    others = {k: v for k, v in _buckets(stack).items() if k != "site"}
+    assert sorted(others) == ["archives", "print-files", "reports"]
+    for bucket in others.values():
+        i = bucket.inputs
+        assert i["acl"] == "private"
+        assert "website" not in i
+        assert i["versioning"]["enabled"] is True
+        sse = i["serverSideEncryptionConfiguration"]["rule"]["applyServerSideEncryptionByDefault"]
+        assert sse["sseAlgorithm"] == "aws:kms"
+        assert sse["kmsMasterKeyId"] == "storage-key-id"
+        assert i["lifecycleRules"], bucket.name
+        for statement in json.loads(i.get("policy", '{"Statement": []}'))["Statement"]:
+            assert statement["Principal"] != "*"
+            assert statement["Principal"] == {"CanonicalUser": "sa-jobs-id"}
+
+
+def test_every_queue_has_a_dead_letter_queue(stack: OfflineStack) -> None:
+    queues = {q.inputs["name"]: q for q in stack.of_type("yandex:MessageQueue")}
+    dead = {n for n in queues if n.endswith("-dlq")}
+    live = set(queues) - dead
+    assert live
+    assert {f"{n}-dlq" for n in live} == dead
+    for name in live:
+        policy = json.loads(queues[name].inputs["redrivePolicy"])
+        assert policy["deadLetterTargetArn"].endswith(f":{name}-dlq")
+        assert policy["maxReceiveCount"] >= 1
+    triggers = [t for t in stack.of_type("yandex:FunctionTrigger") if "messageQueue" in t.inputs]
+    queue_ids = [t.inputs["messageQueue"]["queueId"] for t in triggers]
+    assert len(queue_ids) == len(set(queue_ids)) == len(live)  # one trigger per queue
+
+
+def _roles(stack: OfflineStack) -> Iterator[tuple[str, str]]:
+    for r in stack.cloud_resources:
+        if "role" in r.inputs:
+            yield r.name, r.inputs["role"]
+
+
+def test_no_admin_or_editor_role(stack: OfflineStack) -> None:
+    roles = dict(_roles(stack))
+    assert roles
+    for name, role in roles.items():
+        assert role.split(".")[-1] not in {"admin", "editor", "owner"}, (name, role)
+        assert role not in {"admin", "editor", "owner", "viewer"}, (name, role)
+    folder = {r.inputs["role"] for r in stack.of_type("yandex:ResourcemanagerFolderIamMember")}
+    assert folder == {"ymq.writer", "ymq.reader"}
+
+
+def test_each_function_runs_as_its_own_account(stack: OfflineStack) -> None:
+    for function in stack.of_type("yandex:Function"):
+        assert function.inputs["serviceAccountId"] == f"sa-{function.name}-id"
+
+
+def _walk(value: Any, path: str = "") -> Iterator[tuple[str, Any, bool]]:
+    """(path, leaf, inside a Pulumi secret) for every leaf of an input tree."""
+    if is_secret(value):
+        for sub, leaf, _ in _walk(value["value"], path):
+            yield sub, leaf, True
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from _walk(v, f"{path}.{k}")
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _walk(v, f"{path}[{i}]")
+    else:
+        yield path, value, False
+
+
+# Where a secret may be an input at all, and only as a Pulumi secret.
+SECRET_SINKS = {
+    ("yandex:KmsSecretCiphertext", ".plaintext"),
+    ("yandex:MdbMysqlCluster", ".users[0].password"),
+}
+
+
+def test_no_secret_in_plain_text_in_any_input(stack: OfflineStack) -> None:
+    assert stack.secret_values  # generated config secrets and the mocked static keys
+    sinks_used = set()
+    for r in stack.resources:
+        for path, leaf, secret in _walk(dict(r.inputs)):
+            if not isinstance(leaf, str):
+                continue
+            leaked = [s for s in stack.secret_values if s in leaf]
+            if leaked:
+                assert secret, f"{r.short_type} {r.name}{path} holds a secret in plain text"
+                assert (r.short_type, path) in SECRET_SINKS, (r.short_type, r.name, path)
+                sinks_used.add((r.short_type, path))
+    assert sinks_used == SECRET_SINKS
+    for function in stack.of_type("yandex:Function"):
+        for name, value in function.inputs["environment"].items():
+            assert not is_secret(value), name
+
+
+def test_static_keys_mark_their_secret_output(stack: OfflineStack) -> None:
+    keys = stack.of_type("yandex:IamServiceAccountStaticAccessKey")
+    assert sorted(k.name for k in keys) == ["sa-http-static-key", "sa-jobs-static-key"]
+    for key in keys:
+        assert "secretKey" in key.secret_outputs  # the engine sees the wire name
+
+
+def test_secrets_each_function_reads(stacks: dict[str, OfflineStack]) -> None:
+    env = {
+        f.name: sorted(k for k in f.inputs["environment"] if k.startswith("CAMPAIGNCTL_SECRET_"))
+        for f in stacks[MAIN].of_type("yandex:Function")
+    }
+    prefix = "CAMPAIGNCTL_SECRET_"
+    assert env == {
+        "http": [
+            f"{prefix}{s}"
+            for s in ("ADMIN_TOKEN", "CAPTCHA_SECRET", "DB_PASSWORD", "HOTLINE_WEBHOOK_SECRET")
+        ]
+        + [f"{prefix}STATIC_SECRET_KEY"],
+        "crm": [f"{prefix}CRM_SECRET", f"{prefix}DB_PASSWORD"],
+        "jobs": [f"{prefix}DB_PASSWORD", f"{prefix}STATIC_SECRET_KEY"],
+    }
+    decrypters = {
+        b.name: b.inputs["members"]
+        for b in stacks[MAIN].of_type("yandex:KmsSymmetricKeyIamBinding")
+    }
+    for role in env:
+        assert decrypters[f"secrets-{role}-decrypter"] == [f"serviceAccount:sa-{role}-id"]
+
+
+def test_every_resource_that_takes_labels_has_them(stack: OfflineStack) -> None:
+    target = stack.campaign.infrastructure.yandex
+    assert target is not None
+    expected = {"campaign": stack.campaign.slug, "managed-by": "campaignctl"}
+    if target.owner:
+        expected["owner"] = target.owner
+    if target.cost_center:
+        expected["cost-center"] = target.cost_center
+    labelled = 0
+    for r in stack.cloud_resources:
+        kind = r.short_type.split(":")[1]
+        args = getattr(pulumi_yandex, f"{kind}Args")
+        if "labels" in args.__init__.__code__.co_varnames:
+            assert r.inputs.get("labels") == expected, r.name
+            labelled += 1
+        elif "name" in r.inputs:  # no labels in 0.13: the name carries the slug
+            assert stack.campaign.slug in str(r.inputs["name"]), r.name
+    assert labelled >= 10
+
+
+def test_zone_and_region_are_russian(stack: OfflineStack) -> None:
+    (provider,) = stack.of_type("pulumi:providers:yandex")
+    assert provider.inputs["zone"] in RUSSIAN_ZONES
+    for r in stack.cloud_resources:
+        for path, leaf, _ in _walk(dict(r.inputs)):
+            if path.endswith((".zone", "zone")) and r.short_type != "yandex:DnsZone":
+                assert leaf in RUSSIAN_ZONES, (r.name, path, leaf)
+            if isinstance(leaf, str) and leaf.startswith("yrn:yc:"):
+                assert ":ru-central1:" in leaf
+
+
+def test_protected_resources(stack: OfflineStack) -> None:
+    protected = {r.name for r in stack.resources if r.protect}
+    assert protected == {"mysql", "archives"}
+    (cluster,) = stack.of_type("yandex:MdbMysqlCluster")
+    assert cluster.inputs["deletionProtection"] is True
+    assert all(h["assignPublicIp"] for h in cluster.inputs["hosts"])
+
+
+def test_components_parent_their_resources(stack: OfflineStack) -> None:
+    components = {
+        r.name for r in stack.resources if not r.custom and r.type.startswith("campaignctl:")
+    }
+    assert {
+        "identities",
+        "buckets",
+        "database",
+        "queues",
+        "vault",
+        "functions",
+        "api",
+        "triggers",
+    } <= components
+    for r in stack.cloud_resources:
+        assert r.parent in components, (r.short_type, r.name, r.parent)
+
+
+def test_outputs_for_the_operator(stacks: dict[str, OfflineStack]) -> None:
+    main = stacks[MAIN].outputs
+    assert main["site_url"] == "https://udacha.berezka-market.ru"
+    assert main["hotline_number"] == "8-800-250-54-54"
+    assert main["hotline_webhook_url"] == "https://udacha.berezka-market.ru/api/v1/hotline/webhook"
+    assert main["hotline_webhook_secret"] == "[secret]"
+    caps = stacks["bottle-caps"].outputs
+    assert caps["sms_short_number"] == "7373"
+    assert caps["sms_webhook_url"] == f"{caps['api_url']}/api/v1/sms/inbound"
+    assert caps["sms_webhook_secret"] == "[secret]"
