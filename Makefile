@@ -43,6 +43,11 @@ docs: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/validate.py
+	$(BIN)/python bench/render.py
+
+# Regenerate the golden files of rendered outputs; review the diff before committing.
+goldens: $(STAMP)
+	UPDATE_GOLDENS=1 $(BIN)/pytest -q tests/render
 
 clean:
 	rm -rf $(VENV) build dist .mypy_cache .ruff_cache .pytest_cache
