@@ -134,7 +134,17 @@ def cli_markdown() -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
-GENERATED = {"docs/spec.md": spec_markdown, "docs/cli.md": cli_markdown}
+def yandex_plans_markdown() -> str:
+    from campaignctl.stack.yandex.examples import plans_markdown  # noqa: PLC0415 - runs Pulumi mocks
+
+    return plans_markdown(_ROOT / "examples")
+
+
+GENERATED = {
+    "docs/spec.md": spec_markdown,
+    "docs/cli.md": cli_markdown,
+    "docs/yandex-plans.md": yandex_plans_markdown,
+}
 
 
 def main() -> int:

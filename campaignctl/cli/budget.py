@@ -12,6 +12,7 @@ from rich.table import Table
 from campaignctl.budget import PRICE_TABLE_DATE, PRICE_TABLE_SOURCE, Estimate, estimate
 from campaignctl.budget.prices import rub
 from campaignctl.spec import load_campaign
+from campaignctl.stack.yandex.budget import cloud_lines
 
 
 def print_estimate(result: Estimate, console: Console | None = None) -> None:
@@ -68,7 +69,9 @@ def budget(
 
     Example: campaignctl budget examples/bottle-caps/campaign.yaml --participants 200000
     """
-    result = estimate(load_campaign(campaign), participants=participants, sms_share=sms_share)
+    result = estimate(
+        load_campaign(campaign), participants=participants, sms_share=sms_share, cloud=cloud_lines
+    )
     if as_json:
         typer.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
     else:

@@ -12,6 +12,7 @@ from campaignctl.cli.budget import budget
 from campaignctl.cli.clone import clone
 from campaignctl.cli.codes import app as codes_app
 from campaignctl.cli.new import new
+from campaignctl.cli.plan import plan
 from campaignctl.cli.render import render
 from campaignctl.cli.validate import validate
 from campaignctl.errors import UserError
@@ -61,6 +62,7 @@ app.command()(validate)
 app.command()(new)
 app.command()(clone)
 app.command()(budget)
+app.command()(plan)
 app.command()(render)
 app.add_typer(codes_app, name="codes")
 
