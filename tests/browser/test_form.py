@@ -83,29 +83,26 @@ def test_validation_messages_appear_next_to_their_fields(open_form: Any) -> None
     assert len(api.received) == 2
 
 
-@pytest.mark.parametrize(
-    ("status", "body", "shown"),
-    [
-        (409, {}, "Этот код уже зарегистрирован."),
-        (
-            409,
-            {"message": "Код уже зарегистрирован 05.08.2027"},
-            "Код уже зарегистрирован 05.08.2027",
-        ),
-        (429, {}, "Слишком много попыток. Попробуйте позже."),
-        (500, {}, "Не удалось отправить. Попробуйте еще раз или позвоните на горячую линию."),
-    ],
-)
-def test_refusals_show_a_message(
-    open_form: Any, status: int, body: dict[str, str], shown: str
-) -> None:
+REFUSALS = [
+    (409, {}, "Этот код уже зарегистрирован."),
+    (409, {"message": "Код уже зарегистрирован 05.08.2027"}, "Код уже зарегистрирован 05.08.2027"),
+    (429, {}, "Слишком много попыток. Попробуйте позже."),
+    (500, {}, "Не удалось отправить. Попробуйте еще раз или позвоните на горячую линию."),
+]
+
+
+def test_refusals_show_a_message_and_allow_another_try(open_form: Any) -> None:
     page, api = open_form("bottle-caps")
-    api.answer(status, body)
     _fill_codes_form(page)
-    page.click("button[type=submit]")
-    page.wait_for_selector(".form-status-error")
-    assert page.inner_text(".form-status") == shown
-    assert page.is_enabled("button[type=submit]")
+    for attempt, (status, body, shown) in enumerate(REFUSALS, start=1):
+        api.answer(status, body)
+        page.click("button[type=submit]")
+        # The click resets the status and disables the button; wait for the answer.
+        page.wait_for_selector(".form-status-error")
+        page.wait_for_selector("button[type=submit]:enabled")
+        assert page.inner_text(".form-status") == shown, status
+        assert len(api.received) == attempt
+        assert page.input_value("#f-code") == CODE  # nothing lost
 
 
 def test_consent_must_be_ticked_by_the_participant(open_form: Any) -> None:

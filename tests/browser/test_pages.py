@@ -76,10 +76,10 @@ def test_axe_finds_no_serious_or_critical_violations(
     with serve(sites[example]) as (base, _api):
         # axe is injected as a script, which the site's own CSP rightly refuses.
         context = browser.new_context(bypass_csp=True, viewport={"width": 375, "height": 800})
+        context.add_init_script(path=str(axe))
         page = context.new_page()
         for name in _pages(sites[example]):
             page.goto(f"{base}/{name}", wait_until="load")
-            page.add_script_tag(path=str(axe))
             result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
             bad = [
                 f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']]}"
@@ -91,3 +91,20 @@ def test_axe_finds_no_serious_or_critical_violations(
             assert result["passes"], "axe ran no checks"
         context.close()
     assert found == {}
+
+
+def test_axe_harness_reports_a_known_violation(browser: Any, tmp_path: Path) -> None:
+    """The scan above can fail: an image without alt text is a critical violation."""
+    axe = tools.require_npm_file(tools.AXE)
+    (tmp_path / "bad.html").write_text(
+        '<!DOCTYPE html><html lang="ru"><title>x</title><img src="x.png"></html>',
+        encoding="utf-8",
+    )
+    with serve(tmp_path) as (base, _api):
+        context = browser.new_context(bypass_csp=True)
+        context.add_init_script(path=str(axe))
+        page = context.new_page()
+        page.goto(f"{base}/bad.html", wait_until="load")
+        result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+        context.close()
+    assert ("image-alt", "critical") in {(v["id"], v["impact"]) for v in result["violations"]}
