@@ -118,8 +118,9 @@ def _command_doc(name: str, command: Any, out: list[str]) -> None:
         rows.append(f"| {names} | {_cell(getattr(param, 'help', None) or '')} |")
     if rows:
         out += ["| argument / option | meaning |", "|---|---|", *rows, ""]
-    for sub_name, sub in sorted(getattr(command, "commands", {}).items()):
-        _command_doc(f"{name} {sub_name}", sub, out)
+    if hasattr(command, "list_commands"):
+        for sub_name in command.list_commands(ctx):
+            _command_doc(f"{name} {sub_name}", command.get_command(ctx, sub_name), out)
 
 
 def cli_markdown() -> str:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 from typer.testing import CliRunner
 
 from campaignctl import __version__
-from campaignctl.cli.main import app
+from campaignctl.cli.main import COMMANDS, app, load_command
 
 BASE = Path(__file__).parent.parent / "spec" / "fixtures" / "base.yaml"
 
@@ -61,3 +63,18 @@ def test_json_of_valid_campaign_lists_warnings(runner: CliRunner) -> None:
     assert items[0]["severity"] == "warning"
     assert items[0]["path"] == "prizes[1].value_rub"
     assert items[0]["pointer"] == "/prizes/1/value_rub"
+
+
+def test_validate_does_not_load_heavy_commands() -> None:
+    probe = (
+        "import sys; from campaignctl.cli.main import load_command; load_command('validate');"
+        "heavy = [m for m in ('weasyprint', 'pulumi', 'cookiecutter', 'numpy', 'sqlalchemy')"
+        " if m in sys.modules]; print(heavy)"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_every_registered_command_loads() -> None:
+    for name in COMMANDS:
+        assert load_command(name).name == name
