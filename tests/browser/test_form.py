@@ -63,7 +63,7 @@ def test_code_form_posts_json_and_shows_the_outcome(open_form: Any) -> None:
     assert page.input_value("#f-code") == ""  # reset for the next code
 
 
-def test_validation_messages_appear_next_to_their_fields(open_form: Any) -> None:
+def test_validation_messages_appear_next_to_their_fields(open_form: Any, artifacts: Path) -> None:
     page, api = open_form("bottle-caps")
     api.answer(422, {"errors": {"code": "Такого кода нет", "phone": "Нужен российский номер"}})
     _fill_codes_form(page)
@@ -74,6 +74,7 @@ def test_validation_messages_appear_next_to_their_fields(open_form: Any) -> None
     assert page.get_attribute("#f-code", "aria-invalid") == "true"
     assert page.evaluate("document.activeElement.id") == "f-code"
     assert page.input_value("#f-code") == CODE  # kept for correction
+    page.screenshot(path=str(artifacts / "bottle-caps-register-errors.png"), full_page=True)
     # Fixed and sent again: the old messages go away.
     api.answer(201, {"message": "Принято"})
     page.click("button[type=submit]")
