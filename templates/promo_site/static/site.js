@@ -155,7 +155,7 @@
 
   function loadWinners(root) {
     var status = root.querySelector(".winners-status");
-    fetch(root.dataset.src, { headers: { Accept: "application/json" } })
+    fetch(root.dataset.winnersSrc, { headers: { Accept: "application/json" } })
       .then(function (response) {
         if (!response.ok) {
           throw new Error("HTTP " + response.status);
@@ -193,7 +193,8 @@
         submit(form, event);
       });
     });
-    var winners = document.getElementById("winners");
+    // An attribute, not an id: embedded documents (the rules) may use id="winners".
+    var winners = document.querySelector("[data-winners-src]");
     if (winners && window.fetch) {
       loadWinners(winners);
     }

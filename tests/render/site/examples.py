@@ -11,9 +11,11 @@ from tests.conftest import ROOT
 EXAMPLES = ("bottle-caps", "receipt-draw", "loyalty-gift")
 
 # Stands in for the rules document's HTML body, which the rules renderer makes.
+# Its ids may match the site's words (a section "winners"): the page must cope.
 RULES_FRAGMENT = (
     "<h2>1. Общие положения</h2>\n"
     "<p>Текст правил акции: организатор, сроки, призы, порядок получения.</p>\n"
+    '<h2 id="winners">7. Порядок определения обладателей призов</h2>\n'
 )
 
 

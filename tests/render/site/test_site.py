@@ -186,7 +186,7 @@ def test_winners_page_lists_every_draw_with_its_time(rendered: dict[str, Path]) 
     text = (rendered["receipt-draw"] / "winners.html").read_text(encoding="utf-8")
     assert text.count('class="draw" data-draw="') == 5  # four draws and "other prizes"
     assert "5 ноября 2027 г. в 15:00</time> (UTC+7)" in text
-    assert 'data-src="/api/v1/winners"' in text
+    assert 'data-winners-src="/api/v1/winners"' in text
 
 
 def test_faq_contacts_and_footer_come_from_the_campaign(rendered: dict[str, Path]) -> None:
@@ -209,7 +209,7 @@ def test_api_elsewhere_is_named_in_the_form_and_the_policy(tmp_path: Path) -> No
     assert "connect-src &#39;self&#39; https://api.briz-promo.ru;" in page
     assert "form-action &#39;self&#39; https://api.briz-promo.ru;" in page
     winners = (tmp_path / "winners.html").read_text(encoding="utf-8")
-    assert 'data-src="https://api.briz-promo.ru/api/v1/winners"' in winners
+    assert 'data-winners-src="https://api.briz-promo.ru/api/v1/winners"' in winners
 
 
 def test_default_branding_needs_no_files(tmp_path: Path) -> None:
