@@ -182,6 +182,14 @@ def test_rules_page_embeds_the_rules_and_links_the_files(rendered: dict[str, Pat
     assert 'href="../rules/rules.docx"' in text
 
 
+def test_rules_files_can_live_elsewhere(tmp_path: Path) -> None:
+    campaign = load_campaign(campaign_file("loyalty-gift"))
+    render_site(campaign, tmp_path, rules_fragment=RULES_FRAGMENT, rules_href="/osen/rules")
+    text = (tmp_path / "rules.html").read_text(encoding="utf-8")
+    assert 'href="/osen/rules/rules.pdf"' in text
+    assert 'href="/osen/rules/rules.docx"' in text
+
+
 def test_winners_page_lists_every_draw_with_its_time(rendered: dict[str, Path]) -> None:
     text = (rendered["receipt-draw"] / "winners.html").read_text(encoding="utf-8")
     assert text.count('class="draw" data-draw="') == 5  # four draws and "other prizes"
