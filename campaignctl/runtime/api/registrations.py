@@ -1,0 +1,140 @@
+"""``POST /api/v1/registrations``: JSON from the site's script, or a plain form post without it."""
+
+from __future__ import annotations
+
+import html
+import json
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from starlette.datastructures import UploadFile
+
+from campaignctl.runtime.api.schemas import FieldErrors, Refusal, RegistrationIn, RegistrationOut
+from campaignctl.runtime.context import RuntimeContext
+from campaignctl.runtime.form import FormErrors, Photo, parse_submission
+from campaignctl.runtime.photos import photo_suffix
+from campaignctl.runtime.service import RegistrationService, Result
+
+INVALID = "Проверьте поля, отмеченные красным."
+BAD_BODY = "Не удалось прочитать запрос: нужен JSON-объект или данные формы."
+
+_request_body = {
+    "required": True,
+    "content": {
+        "application/json": {"schema": RegistrationIn.model_json_schema()},
+        "application/x-www-form-urlencoded": {"schema": RegistrationIn.model_json_schema()},
+    },
+}
+
+
+def client_ip(request: Request, ctx: RuntimeContext) -> str | None:
+    header = ctx.settings.trusted_proxy_header
+    if header:
+        forwarded = request.headers.get(header)
+        if forwarded:
+            return forwarded.split(",")[0].strip()[:45]
+    return request.client.host if request.client else None
+
+
+def router(ctx: RuntimeContext) -> APIRouter:
+    api = APIRouter()
+    service = RegistrationService(ctx)
+
+    @api.post(
+        "/api/v1/registrations",
+        status_code=201,
+        response_model=RegistrationOut,
+        responses={
+            409: {"model": Refusal, "description": "Code or receipt already registered"},
+            413: {"model": Refusal, "description": "Body too large"},
+            422: {"model": FieldErrors, "description": "Field errors, keyed by field name"},
+            429: {"model": Refusal, "description": "Limit hit; see Retry-After"},
+        },
+        openapi_extra={"requestBody": _request_body},
+        summary="Register a code or a receipt",
+    )
+    async def register(request: Request) -> Response:
+        kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        is_form = kind in ("application/x-www-form-urlencoded", "multipart/form-data")
+        wants_html = is_form and "application/json" not in request.headers.get("accept", "")
+        raw, photo, problem = await _read(request, kind, ctx.settings.max_photo_bytes)
+        if problem is not None:
+            return _answer(422, {"message": problem, "errors": {"form": problem}}, wants_html)
+        try:
+            submission = parse_submission(ctx.campaign, raw, photo)
+        except FormErrors as exc:
+            return _answer(422, {"message": INVALID, "errors": exc.errors}, wants_html)
+        device = request.headers.get(ctx.settings.device_header)
+        result = service.register(
+            submission, ip=client_ip(request, ctx), device=device[:128] if device else None
+        )
+        return _result(result, wants_html)
+
+    return api
+
+
+async def _read(
+    request: Request, kind: str, max_photo: int
+) -> tuple[dict[str, Any], Photo | None, str | None]:
+    if kind in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        try:
+            form = await request.form(max_files=1, max_fields=30)
+        except Exception:  # python-multipart raises several kinds
+            return {}, None, BAD_BODY
+        raw: dict[str, Any] = {}
+        photo = None
+        for key, value in form.multi_items():
+            if isinstance(value, UploadFile):
+                data = await value.read(max_photo + 1)
+                if not data:
+                    continue
+                if len(data) > max_photo or photo_suffix(data) is None:
+                    return {}, None, "Фото чека: нужен файл JPG, PNG или HEIC до 10 МБ."
+                photo = Photo(value.filename or "photo", value.content_type or "", data)
+            else:
+                raw[key] = value
+        return raw, photo, None
+    try:
+        body = await request.body()
+        parsed: object = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return {}, None, BAD_BODY
+    if not isinstance(parsed, dict):
+        return {}, None, BAD_BODY
+    return parsed, None, None
+
+
+def _result(result: Result, wants_html: bool) -> Response:
+    if result.status == 201:
+        body: dict[str, Any] = {
+            "id": result.registration_id,
+            "outcome": result.outcome,
+            "message": result.message,
+            "prize": {"id": result.prize.id, "name": result.prize.name} if result.prize else None,
+            "draw_entries": result.draw_entries,
+            "points": result.points,
+        }
+    elif result.status == 422:
+        body = {"message": result.message, "errors": result.errors or {"form": result.message}}
+    else:
+        body = {"outcome": result.outcome, "message": result.message}
+    headers = {"Retry-After": str(result.retry_after)} if result.retry_after else None
+    return _answer(result.status, body, wants_html, headers)
+
+
+def _answer(
+    status: int, body: dict[str, Any], wants_html: bool, headers: dict[str, str] | None = None
+) -> Response:
+    if not wants_html:
+        return JSONResponse(body, status_code=status, headers=headers)
+    lines = [body["message"], *body.get("errors", {}).values()]
+    items = "".join(f"<p>{html.escape(str(line))}</p>" for line in dict.fromkeys(lines))
+    page = (
+        '<!doctype html><html lang="ru"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        '<title>Результат регистрации</title><link rel="stylesheet" href="/static/site.css">'
+        f'</head><body><main class="wrap narrow"><h1>{"Готово" if status == 201 else "Не получилось"}</h1>'
+        f'{items}<p><a href="/register.html">Вернуться к форме</a></p></main></body></html>'
+    )
+    return HTMLResponse(page, status_code=status, headers=headers)

@@ -1,0 +1,48 @@
+"""Personal data at rest: AES-GCM sealing and keyed-hash lookups, keys outside the database.
+
+Both keys derive from the campaign key ring (``.campaignctl/codes.key``, 0600)
+with their own labels, so they are independent of the code permutation key. The
+oldest key version is used: rotating the codes key must not make stored phones
+unreadable or unfindable.
+"""
+
+from __future__ import annotations
+
+import hmac
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from campaignctl.codes.keys import create_keys, key_path, load_keys, subkey
+
+
+@dataclass(frozen=True)
+class Sealer:
+    seal_key: bytes
+    hash_key: bytes
+
+    @classmethod
+    def from_key(cls, key: bytes) -> Sealer:
+        return cls(subkey(key, "runtime/pd-seal/v1"), subkey(key, "runtime/pd-hash/v1"))
+
+    def seal(self, text: str, *, context: bytes = b"") -> bytes:
+        nonce = os.urandom(12)
+        return nonce + AESGCM(self.seal_key).encrypt(nonce, text.encode("utf-8"), context)
+
+    def open(self, sealed: bytes, *, context: bytes = b"") -> str:
+        data = bytes(sealed)
+        return AESGCM(self.seal_key).decrypt(data[:12], data[12:], context).decode("utf-8")
+
+    def digest(self, text: str, *, label: str = "phone") -> bytes:
+        return hmac.digest(self.hash_key, f"{label}:{text}".encode(), "sha256")
+
+
+def ensure_sealer(campaign_folder: Path) -> Sealer:
+    """The campaign's sealer; creates the key ring when the campaign has none yet."""
+    if key_path(campaign_folder).exists():
+        ring = load_keys(campaign_folder)
+    else:
+        ring = create_keys(campaign_folder)
+    return Sealer.from_key(ring[min(ring)])
