@@ -26,6 +26,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "codes": ("campaignctl.cli.codes", "app"),
     "budget": ("campaignctl.cli.budget", "budget"),
     "plan": ("campaignctl.cli.plan", "plan"),
+    "draw": ("campaignctl.cli.draw", "app"),
 }
 
 
