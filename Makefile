@@ -16,8 +16,10 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# The example starts in 2027: serve it on a rehearsal clock set to its first registration day.
+UP_ARGS ?= --clock start
 up: $(STAMP)
-	$(BIN)/campaignctl validate $(EXAMPLE)
+	$(BIN)/campaignctl up $(EXAMPLE) $(UP_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -26,7 +26,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "codes": ("campaignctl.cli.codes", "app"),
     "budget": ("campaignctl.cli.budget", "budget"),
     "plan": ("campaignctl.cli.plan", "plan"),
+    "up": ("campaignctl.cli.runtime", "up"),
+    "status": ("campaignctl.cli.runtime", "status"),
+    "stop": ("campaignctl.cli.runtime", "stop"),
     "draw": ("campaignctl.cli.draw", "app"),
+    "winners": ("campaignctl.cli.winners", "app"),
 }
 
 

@@ -15,3 +15,5 @@ def install() -> None:
     if _installed:
         return
     _installed = True
+    import campaignctl.delivery.plugin  # noqa: F401, PLC0415 - registers delivery hooks, routes, jobs
+    from campaignctl.draws import plugin as _draws  # noqa: F401, PLC0415 - draws routes, daily report

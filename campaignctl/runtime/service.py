@@ -31,6 +31,7 @@ from campaignctl.runtime.mechanics import instant_win, receipts, tiers
 from campaignctl.runtime.participants import participant_id
 from campaignctl.runtime.photos import save_photo
 from campaignctl.runtime.stock import claim
+from campaignctl.store import BatchRow
 from campaignctl.store.runtime_tables import receipts as receipts_table
 from campaignctl.store.runtime_tables import registrations
 from campaignctl.store.tables import code_batches, code_redemptions, code_voids
@@ -95,14 +96,21 @@ class RegistrationService:
     def _register_code(self, sub: Submission, subjects: Subjects, now: datetime) -> Result:
         ledger = self.ctx.ledger
         assert sub.code is not None  # noqa: S101 - checked by the caller
+        # Validate before the transaction: reloading the batch book opens its own
+        # connection, which on SQLite would wait for the write lock this one holds.
+        verdict = ledger.validate(sub.code) if ledger is not None else None
+        batch = (
+            ledger.book.find(verdict.serial)
+            if ledger is not None and verdict is not None and verdict.serial is not None
+            else None
+        )
         with self.ctx.engine.begin() as conn:
             self.guard.check(conn, subjects, now)
             self.guard.count_attempt(conn, subjects, now)
-            verdict = ledger.validate(sub.code) if ledger is not None else None
-            if verdict is not None and verdict.ok and verdict.serial is not None:
+            if verdict is not None and verdict.ok and batch is not None:
                 try:
                     with conn.begin_nested():
-                        return self._redeem(conn, sub, subjects, verdict, now)
+                        return self._redeem(conn, sub, subjects, verdict, batch, now)
                 except _Voided:
                     pass
                 except IntegrityError:
@@ -120,13 +128,16 @@ class RegistrationService:
             )
 
     def _redeem(
-        self, conn: Connection, sub: Submission, subjects: Subjects, verdict: Verdict, now: datetime
+        self,
+        conn: Connection,
+        sub: Submission,
+        subjects: Subjects,
+        verdict: Verdict,
+        batch: BatchRow,
+        now: datetime,
     ) -> Result:
         serial = verdict.serial
-        assert serial is not None and self.ctx.ledger is not None  # noqa: S101
-        batch = self.ctx.ledger.book.find(serial)
-        if batch is None:
-            raise _Voided
+        assert serial is not None  # noqa: S101
         voided = exists().where(
             and_(
                 code_voids.c.batch_id == batch.id,

@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
-from sqlalchemy import Engine, MetaData, Table, inspect, select
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import inspect, select
 
 from campaignctl.runtime.api.schemas import Health, Winners
 from campaignctl.runtime.context import RuntimeContext
 from campaignctl.runtime.phones import mask_phone
 from campaignctl.runtime.stock import remaining
 from campaignctl.store.runtime_tables import participants, registrations
+from campaignctl.winners.public import public_winners
 
 RECENT_INSTANT_WINNERS = 50
 
@@ -74,39 +74,12 @@ def campaign_facts(ctx: RuntimeContext) -> dict[str, Any]:
 
 
 def draw_winners(ctx: RuntimeContext) -> list[dict[str, str]]:
-    """Rows of the draws' ``winners`` table (migration 0005, filled by ``campaignctl draw``).
-
-    Until that table exists there are no draw winners. Column names are read from
-    the table itself so this query follows the draws part's schema.
-    """
-    table = _winners_table(ctx.engine)
-    if table is None:
+    """Draw winners whose prize stands (:func:`campaignctl.winners.public.public_winners`)."""
+    if not inspect(ctx.engine).has_table("winners"):
         return []
-    cols = table.c
-    draw = next((cols[n] for n in ("draw_id", "draw") if n in cols), None)
-    prize = next((cols[n] for n in ("prize_id", "prize") if n in cols), None)
-    who = next((cols[n] for n in ("winner_masked", "phone_masked", "winner") if n in cols), None)
-    if draw is None or prize is None or who is None:
-        return []
-    query = select(draw, prize, who)
-    if "reserve" in cols:
-        query = query.where(cols["reserve"].is_(False))
-    try:
-        with ctx.engine.connect() as conn:
-            rows = conn.execute(query).all()
-    except SQLAlchemyError:
-        return []
-    names = {p.id: p.name for p in ctx.campaign.prizes}
-    return [
-        {"draw": str(r[0]), "prize": names.get(str(r[1]), str(r[1])), "winner": str(r[2])}
-        for r in rows
-    ]
-
-
-def _winners_table(engine: Engine) -> Table | None:
-    if not inspect(engine).has_table("winners"):
-        return None
-    return Table("winners", MetaData(), autoload_with=engine)
+    with ctx.engine.connect() as conn:
+        rows = public_winners(conn, ctx.campaign)
+    return [{"draw": r["round"], "prize": r["prize_name"], "winner": r["phone"]} for r in rows]
 
 
 def instant_winners(ctx: RuntimeContext) -> list[dict[str, str]]:
