@@ -11,9 +11,11 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Engine, insert
 
+from campaignctl.draws.service import draw_round
 from campaignctl.model import Campaign
 from campaignctl.runtime.participants import participant_id
 from campaignctl.runtime.sealing import Sealer, ensure_sealer
@@ -53,6 +55,7 @@ class Seeder:
         batch: str | None = None,
         serial: int | None = None,
         channel: str = "site",
+        prize: str | None = None,
     ) -> str:
         at = at.astimezone(UTC)
         person = participant_id(conn, self.sealer, phone, at, {"name": "Тест", "city": "Москва"})
@@ -66,8 +69,8 @@ class Seeder:
                 code_serial=serial,
                 code_batch=batch,
                 receipt_key=None if serial is not None else rid,
-                outcome="draw_entry",
-                prize_id=None,
+                outcome="instant_win" if prize else "draw_entry",
+                prize_id=prize,
                 draw_entries=entries,
                 points=0,
                 tier=None,
@@ -78,3 +81,17 @@ class Seeder:
             )
         )
         return rid
+
+    def participant(self, conn: Connection, phone: str) -> int:
+        return participant_id(conn, self.sealer, phone, datetime.now(UTC))
+
+
+def drawn_bottle_caps(tmp_path: Path) -> Seeder:
+    """Bottle caps with week 1 drawn among 40 participants: 11 winners, 4 reserves."""
+    seeder = Seeder.open(copy_example("bottle-caps", tmp_path))
+    msk = ZoneInfo("Europe/Moscow")
+    with seeder.engine.begin() as conn:
+        for i in range(40):
+            seeder.register(conn, f"+7926{i:07d}", datetime(2027, 6, 9, 9 + i % 9, tzinfo=msk))
+    draw_round(seeder.campaign, "week-01", clock=lambda: datetime(2027, 6, 17, 12, tzinfo=msk))
+    return seeder

@@ -1,0 +1,1 @@
+"""Winners after the draw: claim states, sealed tax data, NDFL, the logistics export."""
