@@ -10,13 +10,14 @@ outbox). Of many concurrent registrations of one code exactly one commits.
 from __future__ import annotations
 
 import secrets
+import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Literal, TypedDict
 
 from sqlalchemy import Connection, and_, exists, func, insert, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from campaignctl.codes.book import Verdict
 from campaignctl.codes.keys import subkey
@@ -37,6 +38,7 @@ from campaignctl.store.runtime_tables import registrations
 from campaignctl.store.tables import code_batches, code_redemptions, code_voids
 
 Status = Literal[201, 409, 422, 429]
+DEADLOCK_RETRIES = 8
 
 
 @dataclass(frozen=True)
@@ -84,9 +86,19 @@ class RegistrationService:
             return Result(422, "blocked", messages.CAPTCHA, errors={"captcha": messages.CAPTCHA})
         subjects = Subjects(ctx.sealer.digest(sub.phone).hex()[:32], ip, device)
         try:
-            if sub.code is not None and ctx.campaign.mechanics.codes is not None:
-                return self._register_code(sub, subjects, now)
-            return self._register_receipt(sub, subjects, now)
+            for attempt in range(DEADLOCK_RETRIES):
+                try:
+                    if sub.code is not None and ctx.campaign.mechanics.codes is not None:
+                        return self._register_code(sub, subjects, now)
+                    return self._register_receipt(sub, subjects, now)
+                except OperationalError:
+                    # InnoDB resolves a deadlock between concurrent inserts of one key
+                    # by rolling back a whole transaction (savepoints included): run
+                    # it again; the retry sees the winner's row and answers 409.
+                    if attempt == DEADLOCK_RETRIES - 1:
+                        raise
+                    time.sleep(0.005 * (attempt + 1) * (1 + secrets.randbelow(4)))
+            raise AssertionError("not reached")  # pragma: no cover
         except Throttled as exc:
             text = messages.BLOCKED if exc.reason == "blocked" else messages.LIMITED
             return Result(429, exc.reason, text, retry_after=exc.retry_after)
