@@ -30,7 +30,9 @@ def _free_port() -> int:
 
 
 def _cli(*args: str, cwd: Path) -> str:
-    done = subprocess.run([*CLI, *args], cwd=cwd, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [*CLI, *args], cwd=cwd, capture_output=True, text=True, timeout=120, check=False
+    )
     assert done.returncode == 0, done.stderr + done.stdout
     return done.stdout
 
