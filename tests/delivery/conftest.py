@@ -17,7 +17,12 @@ from campaignctl.runtime.context import RuntimeContext
 from campaignctl.runtime.form import Submission
 from campaignctl.runtime.service import RegistrationService, Result
 from tests.delivery.receiver import CrmReceiver, CrmState
-from tests.runtime.conftest import copy_example, issue_codes, make_context  # noqa: F401 - fixture
+from tests.runtime.conftest import (  # noqa: F401 - fixtures
+    caps,
+    copy_example,
+    issue_codes,
+    make_context,
+)
 
 SECRET = "s3cret-for-tests"
 FAST = RetryPolicy(max_attempts=4, base_seconds=0.05, cap_seconds=0.2, lease_seconds=30, batch=50)
@@ -51,8 +56,8 @@ def webhook_campaign(
     tmp_path: Path, receiver: CrmReceiver, monkeypatch: pytest.MonkeyPatch
 ) -> Campaign:
     monkeypatch.setenv("TEST_CRM_SECRET", SECRET)
-    caps = copy_example("bottle-caps", tmp_path / "caps")
-    return with_crm(caps, "webhook", receiver.url + "/hook")
+    copied = copy_example("bottle-caps", tmp_path / "caps")
+    return with_crm(copied, "webhook", receiver.url + "/hook")
 
 
 @pytest.fixture
