@@ -31,6 +31,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "stop": ("campaignctl.cli.runtime", "stop"),
     "draw": ("campaignctl.cli.draw", "app"),
     "winners": ("campaignctl.cli.winners", "app"),
+    "report": ("campaignctl.cli.report", "report"),
     "queue": ("campaignctl.cli.queue", "app"),
 }
 

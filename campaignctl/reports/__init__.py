@@ -1,0 +1,1 @@
+"""The campaign report: SQL aggregates -> tables -> charts (SVG) -> HTML, CSV, JSON, PDF."""
