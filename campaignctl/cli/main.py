@@ -32,6 +32,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "draw": ("campaignctl.cli.draw", "app"),
     "winners": ("campaignctl.cli.winners", "app"),
     "report": ("campaignctl.cli.report", "report"),
+    "down": ("campaignctl.cli.down", "down"),
     "queue": ("campaignctl.cli.queue", "app"),
 }
 
