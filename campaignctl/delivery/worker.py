@@ -1,14 +1,18 @@
 """The delivery worker of a running campaign: CRM sync and SMS replies over the outbox.
 
-The runtime's job loop calls :func:`deliver` every second; each call drains
-what is due, for at most :data:`DRAIN_SECONDS`, so other jobs keep their turn.
-:func:`build_worker` is also what ``bench/`` and tests use to run a worker on
-its own.
+The runtime's job loop calls :func:`deliver` every second. The loop runs its
+jobs one after another, and a slow one (the daily report renders charts)
+would hold deliveries back for its whole run, so :func:`deliver` only makes
+sure a delivery thread is running for the campaign (and starts a new one if it
+died); that thread claims and delivers continuously. Killing the process
+kills the thread mid-delivery, which the queue's leases are made for.
+:func:`build_worker` is also what tests use to run a worker on their own.
 """
 
 from __future__ import annotations
 
 import os
+import threading
 import time
 
 from sqlalchemy import Engine
@@ -20,11 +24,11 @@ from campaignctl.model import Campaign
 from campaignctl.queue import OutboxQueue, RetryPolicy, Tally, Worker
 from campaignctl.runtime.context import RuntimeContext
 
-DRAIN_SECONDS = 10.0
 CSV_INTERVAL_ENV = "CAMPAIGNCTL_CSV_EXPORT_SECONDS"
 CSV_INTERVAL_DEFAULT = 900.0
 
-_workers: dict[int, Worker] = {}
+_threads: dict[int, threading.Thread] = {}
+_lock = threading.Lock()
 
 
 def build_worker(campaign: Campaign, engine: Engine, policy: RetryPolicy | None = None) -> Worker:
@@ -36,11 +40,20 @@ def build_worker(campaign: Campaign, engine: Engine, policy: RetryPolicy | None 
 
 
 def deliver(ctx: RuntimeContext) -> None:
-    """One turn of the job loop: deliver due messages for up to DRAIN_SECONDS."""
-    worker = _workers.get(id(ctx.engine))
-    if worker is None:
-        worker = _workers[id(ctx.engine)] = build_worker(ctx.campaign, ctx.engine)
-    drain_for(worker, DRAIN_SECONDS)
+    """The job: keep one delivery thread running for this context's database."""
+    with _lock:
+        thread = _threads.get(id(ctx.engine))
+        if thread is not None and thread.is_alive():
+            return
+        worker = build_worker(ctx.campaign, ctx.engine)
+        thread = threading.Thread(
+            target=worker.run,
+            args=(threading.Event(),),
+            name=f"delivery-{ctx.campaign.slug}",
+            daemon=True,
+        )
+        _threads[id(ctx.engine)] = thread
+        thread.start()
 
 
 def drain_for(worker: Worker, seconds: float) -> Tally:

@@ -45,6 +45,8 @@ class CrmState:
     log: Path | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
     next_id: int = 1000
+    delay: float = 0.0
+    """Seconds each request takes: a slow CRM keeps a backlog in flight."""
 
 
 def _handler(state: CrmState) -> type[BaseHTTPRequestHandler]:
@@ -69,6 +71,8 @@ def _handler(state: CrmState) -> type[BaseHTTPRequestHandler]:
             body = self.rfile.read(length)
             got = Received(self.command, self.path, dict(self.headers.items()), body)
             key = self.headers.get("Idempotency-Key", "")
+            if state.delay:
+                time.sleep(state.delay)
             with state.lock:
                 state.requests.append(got)
                 mode = state.mode
