@@ -15,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 
 from campaignctl.delivery.admin_auth import COOKIE, SESSION_SECONDS, AdminAuth
 from campaignctl.delivery.dashboard_data import load_dashboard, moderate
-from campaignctl.delivery.dashboard_html import render_dashboard, render_login
+from campaignctl.delivery.dashboard_html import STYLE, render_dashboard, render_login
 from campaignctl.delivery.metrics import CONTENT_TYPE, exposition
 from campaignctl.queue import OutboxQueue
 from campaignctl.runtime.context import RuntimeContext
@@ -45,6 +45,10 @@ def router(ctx: RuntimeContext) -> APIRouter:
     def login_page(status: int, message: str | None = None) -> HTMLResponse:
         headers = {**_NO_STORE, "WWW-Authenticate": 'Bearer realm="campaignctl admin"'}
         return HTMLResponse(render_login(message), status_code=status, headers=headers)
+
+    @api.get("/admin/dashboard.css")
+    async def style() -> Response:
+        return Response(STYLE, media_type="text/css", headers={"Cache-Control": "max-age=3600"})
 
     @api.get("/admin")
     async def dashboard(request: Request) -> Response:

@@ -1,4 +1,8 @@
-"""The dashboard page: server-rendered HTML with an inline SVG chart, no scripts, no CDN."""
+"""The dashboard page: server-rendered HTML with an inline SVG chart, no scripts, no CDN.
+
+The style sheet is served from ``/admin/dashboard.css`` (:data:`STYLE`): the
+runtime's Content-Security-Policy allows styles from the site itself only.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ from html import escape
 from campaignctl.delivery.dashboard_data import Dashboard
 from campaignctl.registration import CHANNEL_LABELS, OUTCOME_LABELS
 
-_STYLE = """
+STYLE = """
 body{font:15px/1.4 system-ui,sans-serif;margin:0;background:#f5f6f8;color:#1d2330}
 header{background:#1d2330;color:#fff;padding:12px 24px;display:flex;justify-content:space-between}
 main{display:grid;grid-template-columns:repeat(auto-fit,minmax(340px,1fr));gap:16px;padding:16px 24px}
@@ -115,7 +119,7 @@ def render_dashboard(data: Dashboard, csrf: str | None) -> str:
     return (
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width,initial-scale=1">'
-        f"<title>{escape(data.campaign)}: dashboard</title><style>{_STYLE}</style></head><body>"
+        f"<title>{escape(data.campaign)}: dashboard</title><link rel=stylesheet href=/admin/dashboard.css></head><body>"
         f"<header><h1>{escape(data.campaign)}</h1><span>updated {data.generated_at:%d.%m.%Y %H:%M} UTC"
         "</span></header><main>" + "".join(sections) + "</main></body></html>"
     )
@@ -125,7 +129,7 @@ def render_login(message: str | None = None) -> str:
     note = f"<p class=dead>{escape(message)}</p>" if message else ""
     return (
         '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sign in</title>'
-        f"<style>{_STYLE}</style></head><body><main><section><h1>Campaign dashboard</h1>{note}"
+        f"<link rel=stylesheet href=/admin/dashboard.css></head><body><main><section><h1>Campaign dashboard</h1>{note}"
         '<form method=post action="/admin/login"><label>Admin token '
         "(.campaignctl/admin.token)<br><input type=password name=token autocomplete=off "
         "size=48></label><p><button type=submit>Sign in</button></p></form></section></main>"
