@@ -5,23 +5,25 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from campaignctl.crm.signing import sign
-from campaignctl.delivery.sms import cost_kopecks, reply_text, webhook_secret
+from campaignctl.delivery.sms import cost_kopecks, enqueue_sms, reply_text, webhook_secret
 from campaignctl.delivery.sms_parse import SmsParser
 from campaignctl.delivery.tables import sms_messages
 from campaignctl.model.campaign import Campaign
+from campaignctl.model.channels import SmsProvider
 from campaignctl.queue import OutboxQueue
 from campaignctl.runtime.app import create_app
 from campaignctl.runtime.context import RuntimeContext
 from campaignctl.sms.segments import count
 from campaignctl.store.runtime_tables import registrations
 from tests.delivery.conftest import fast_worker
+from tests.delivery.receiver import CrmReceiver
 from tests.runtime.conftest import issue_codes
 
 
@@ -162,3 +164,37 @@ def test_a_cyrillic_keyword_matches_in_any_case() -> None:
     parser = SmsParser("23456789ABCDEFGHJKLMNPQRSTUVWXYZ", 12, "БРИЗ")
     assert parser.parse("бриз 7kq4m2xd9fha") == parser.parse("БРИЗ 7KQ4-M2XD-9FHA")
     assert parser.parse("бриз 7kq4m2xd9fha").keyword
+
+
+def test_the_http_gateway_posts_to_the_aggregator_and_the_reply_is_counted(
+    caps: Campaign,
+    make_context: Callable[..., RuntimeContext],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    aggregator = CrmReceiver().start()
+    monkeypatch.setenv("SMS_API_TOKEN", "sms-token")
+    monkeypatch.setenv("CAMPAIGNCTL_SMS_PROVIDER_URL", aggregator.url + "/send")
+    assert caps.channels.sms is not None
+    provider = SmsProvider(
+        kind="http", url="https://sms.example/send", secret_ref="env:SMS_API_TOKEN"
+    )
+    sms = replace(caps.channels.sms, provider=provider)
+    campaign = replace(caps, channels=replace(caps.channels, sms=sms))
+    ctx = make_context(campaign)
+    with ctx.engine.begin() as conn:
+        enqueue_sms(conn, campaign, key="sms-test:1", phone="+79160000001", text="Код принят!")
+    try:
+        assert fast_worker(ctx).drain().delivered == 1
+    finally:
+        aggregator.stop()
+    (sent,) = aggregator.state.accepted.values()
+    assert sent.headers["Authorization"] == "Bearer sms-token"
+    assert sent.json() == {
+        "to": "+79160000001",
+        "from": "7373",
+        "text": "Код принят!",
+        "id": "sms-test:1",
+    }
+    with ctx.engine.connect() as conn:
+        row = conn.execute(select(sms_messages)).one()
+    assert (row.gateway, row.segments, row.cost_kopecks) == ("http", 1, 250)
