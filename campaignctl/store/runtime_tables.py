@@ -95,6 +95,27 @@ loyalty_members = Table(
     Column("total_kopecks", BigInteger, nullable=False),
     Column("imported_at", DateTime(timezone=True), nullable=False),
     Column("selected_at", DateTime(timezone=True), nullable=True),
+    # 0006_loyalty: the member's phone (sealed, keyed hash for the delivery form)
+    # and when the member met the criteria (the Nth qualifying purchase).
+    Column("phone_hash", Digest, nullable=True),
+    Column("phone_sealed", Sealed, nullable=True),
+    Column("qualified_at", DateTime(timezone=True), nullable=True),
+    Index("ix_loyalty_members_phone", "phone_hash"),
+)
+
+# 0006_loyalty: one row per purchase line of the client's export; ``row_hash``
+# (keyed) makes re-importing an export, or a line repeated in it, a no-op.
+loyalty_purchases = Table(
+    "loyalty_purchases",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("member_id", Integer, ForeignKey("loyalty_members.id"), nullable=False),
+    Column("row_hash", Digest, nullable=False, unique=True),
+    Column("line", BigInteger, nullable=False),
+    Column("purchased_at", DateTime(timezone=True), nullable=False),
+    Column("amount_kopecks", BigInteger, nullable=False),
+    Column("store", String(64), nullable=True),
+    Index("ix_loyalty_purchases_member", "member_id", "purchased_at"),
 )
 
 loyalty_vouchers = Table(
@@ -108,6 +129,10 @@ loyalty_vouchers = Table(
     Column("valid_until", DateTime(timezone=True), nullable=False),
     Column("handed_over_at", DateTime(timezone=True), nullable=True),
     Column("handover", String(16), nullable=True),
+    # 0006_loyalty: where it was handed over; a delivery asked for on the site.
+    Column("store", String(64), nullable=True),
+    Column("delivery_requested_at", DateTime(timezone=True), nullable=True),
+    Column("delivery_sealed", Sealed, nullable=True),
 )
 
 # Sliding counters per subject and window: "phone:<hash>", "ip:<addr>", "device:<fp>".
