@@ -208,6 +208,10 @@ def draw_round(
                 for p in protocol.picks
             ]
             add_winners(conn, rows, now)
+            # The delivery part registers the CRM winner update as a plugin.
+            from campaignctl.runtime import plugins  # noqa: PLC0415 - avoids an import cycle
+
+            plugins.install()
             for hook in hooks.AFTER_DRAW:
                 hook(conn, campaign, protocol)
             staging.rename(target)

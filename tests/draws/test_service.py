@@ -11,6 +11,7 @@ from sqlalchemy import select
 from campaignctl.draws import NoEligibleEntries, RoundAlreadyDrawn, verify
 from campaignctl.draws.service import commit_round, draw_round
 from campaignctl.draws.tables import draw_rounds, winners
+from campaignctl.queue.tables import outbox
 from campaignctl.store import CodeStore
 from tests.draws.seeding import Seeder, copy_example
 
@@ -116,3 +117,20 @@ def test_no_eligible_entries_writes_nothing(caps: Seeder) -> None:
     assert not (caps.campaign.folder / "draws").exists()
     with caps.engine.connect() as conn:
         assert conn.execute(select(draw_rounds)).first() is None
+
+
+def test_a_draw_queues_one_crm_winner_update_per_winner(caps: Seeder) -> None:
+    _seed_week_one(caps)
+    commit_round(caps.campaign, "week-01")
+    drawn = draw_round(caps.campaign, "week-01")
+    with caps.engine.connect() as conn:
+        keys = (
+            conn.execute(select(outbox.c.idempotency_key).where(outbox.c.topic == "crm.winner"))
+            .scalars()
+            .all()
+        )
+    expected = {
+        f"crm-winner:{caps.campaign.slug}:week-01:{p.entry_id}:{p.prize}"
+        for p in drawn.protocol.winners()
+    }
+    assert set(keys) == expected and len(keys) == 11
