@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -18,18 +16,6 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     for example in EXAMPLES:
         render_example(example, root / example)
     return {example: root / example for example in EXAMPLES}
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    executable = tools.require_chromium()
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(executable), args=tools.CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="session")

@@ -17,7 +17,6 @@ from typing import Any
 
 import pytest
 
-from tests.browser import tools
 from tests.runtime.conftest import copy_example
 
 CLI = [sys.executable, "-m", "campaignctl"]
@@ -53,34 +52,30 @@ def live(tmp_path: Path) -> Iterator[tuple[Path, str, list[str]]]:
 
 
 @pytest.mark.slow
-def test_newcomer_registers_a_code_in_a_browser(live: tuple[Path, str, list[str]]) -> None:
+def test_newcomer_registers_a_code_in_a_browser(
+    live: tuple[Path, str, list[str]], browser: Any
+) -> None:
     folder, base, codes = live
-    executable = tools.require_chromium()
-    sync_api: Any = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(executable), args=tools.CHROMIUM_ARGS
-        )
-        try:
-            page = browser.new_page()
-            page.goto(f"{base}/register.html", wait_until="load")
-            page.fill("#f-code", codes[0].lower().replace("-", " "))
-            page.fill("#f-phone", "8 (900) 123-45-67")
-            page.check("#f-consent")
-            page.check("#f-age_confirmed")
-            page.click("button[type=submit]")
-            page.wait_for_selector(".form-status-ok")
-            assert page.inner_text(".form-status").startswith("Код принят!")
-            # The same code again: the server's refusal is shown.
-            page.fill("#f-code", codes[0])
-            page.fill("#f-phone", "+79001234567")
-            page.check("#f-consent")
-            page.check("#f-age_confirmed")
-            page.click("button[type=submit]")
-            page.wait_for_selector(".form-status-error")
-            assert page.inner_text(".form-status") == "Этот код уже зарегистрирован."
-        finally:
-            browser.close()
+    page = browser.new_page()
+    try:
+        page.goto(f"{base}/register.html", wait_until="load")
+        page.fill("#f-code", codes[0].lower().replace("-", " "))
+        page.fill("#f-phone", "8 (900) 123-45-67")
+        page.check("#f-consent")
+        page.check("#f-age_confirmed")
+        page.click("button[type=submit]")
+        page.wait_for_selector(".form-status-ok")
+        assert page.inner_text(".form-status").startswith("Код принят!")
+        # The same code again: the server's refusal is shown.
+        page.fill("#f-code", codes[0])
+        page.fill("#f-phone", "+79001234567")
+        page.check("#f-consent")
+        page.check("#f-age_confirmed")
+        page.click("button[type=submit]")
+        page.wait_for_selector(".form-status-error")
+        assert page.inner_text(".form-status") == "Этот код уже зарегистрирован."
+    finally:
+        page.close()
     report = json.loads(_cli("status", "campaign.yaml", "--json", cwd=folder))
     assert report["running"] is True
     assert report["registrations"]["total"] == 1
