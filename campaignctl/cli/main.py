@@ -34,6 +34,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "report": ("campaignctl.cli.report", "report"),
     "down": ("campaignctl.cli.down", "down"),
     "queue": ("campaignctl.cli.queue", "app"),
+    "loyalty": ("campaignctl.cli.loyalty", "app"),
 }
 
 
