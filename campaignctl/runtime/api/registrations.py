@@ -8,8 +8,11 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
+from campaignctl.loyalty.book import book_for
+from campaignctl.loyalty.delivery import request_delivery, takes_delivery_requests
 from campaignctl.runtime.api.schemas import FieldErrors, Refusal, RegistrationIn, RegistrationOut
 from campaignctl.runtime.context import RuntimeContext
 from campaignctl.runtime.form import FormErrors, Photo, parse_submission
@@ -40,6 +43,7 @@ def client_ip(request: Request, ctx: RuntimeContext) -> str | None:
 def router(ctx: RuntimeContext) -> APIRouter:
     api = APIRouter()
     service = RegistrationService(ctx)
+    loyalty_form = takes_delivery_requests(ctx.campaign)
 
     @api.post(
         "/api/v1/registrations",
@@ -61,6 +65,8 @@ def router(ctx: RuntimeContext) -> APIRouter:
         raw, photo, problem = await _read(request, kind, ctx.settings.max_photo_bytes)
         if problem is not None:
             return _answer(422, {"message": problem, "errors": {"form": problem}}, wants_html)
+        if loyalty_form:
+            return await _delivery_request(request, ctx, raw, wants_html)
         try:
             submission = parse_submission(ctx.campaign, raw, photo)
         except FormErrors as exc:
@@ -103,6 +109,22 @@ async def _read(
     if not isinstance(parsed, dict):
         return {}, None, BAD_BODY
     return parsed, None, None
+
+
+async def _delivery_request(
+    request: Request, ctx: RuntimeContext, raw: dict[str, Any], wants_html: bool
+) -> Response:
+    """A loyalty campaign's form asks for the gift's delivery (:mod:`campaignctl.loyalty.delivery`)."""
+    device = request.headers.get(ctx.settings.device_header)
+    answer = await run_in_threadpool(
+        request_delivery,
+        book_for(ctx),
+        raw,
+        ip=client_ip(request, ctx),
+        device=device[:128] if device else None,
+    )
+    headers = {"Retry-After": str(answer.retry_after)} if answer.retry_after else None
+    return _answer(answer.status, answer.body, wants_html, headers)
 
 
 def _result(result: Result, wants_html: bool) -> Response:
