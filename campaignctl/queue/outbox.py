@@ -18,7 +18,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, Engine, delete, func, select, update
+from sqlalchemy import Connection, Engine, Executable, bindparam, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from campaignctl.queue.message import (
@@ -31,6 +31,7 @@ from campaignctl.queue.message import (
     clip,
 )
 from campaignctl.queue.tables import outbox
+from campaignctl.store.upsert import has_returning_upsert, upsert
 
 Clock = Callable[[], float]
 """Unix time in seconds."""
@@ -55,28 +56,46 @@ def enqueue(
     check_key(key)
     at = time.time() if now is None else now
     stamp = datetime.fromtimestamp(at, UTC)
-    exists = conn.execute(select(outbox.c.id).where(outbox.c.idempotency_key == key)).first()
-    if exists is not None:
+    row = {
+        "topic": topic,
+        "idempotency_key": key,
+        "payload": json.dumps(payload, ensure_ascii=False, sort_keys=True),
+        "state": "pending",
+        "attempts": 0,
+        "next_attempt_ms": _ms(at),
+        "created_at": stamp,
+        "updated_at": stamp,
+    }
+    if has_returning_upsert(conn):
+        # One round trip on the registration hot path: the database skips a
+        # duplicate key itself (no read first, no savepoint).
+        return conn.execute(_insert_or_skip(conn), row).first() is not None
+    if conn.execute(_BY_KEY, {"key": key}).first() is not None:
         return False
     try:
         # A savepoint, so a concurrent insert of the same key (unique violation)
-        # leaves the caller's transaction usable on PostgreSQL.
+        # leaves the caller's transaction usable.
         with conn.begin_nested():
-            conn.execute(
-                outbox.insert().values(
-                    topic=topic,
-                    idempotency_key=key,
-                    payload=json.dumps(payload, ensure_ascii=False, sort_keys=True),
-                    state="pending",
-                    attempts=0,
-                    next_attempt_ms=_ms(at),
-                    created_at=stamp,
-                    updated_at=stamp,
-                )
-            )
+            conn.execute(_INSERT, row)
     except IntegrityError:
         return False
     return True
+
+
+_BY_KEY = select(outbox.c.id).where(outbox.c.idempotency_key == bindparam("key"))
+_INSERT = outbox.insert()
+_INSERT_OR_SKIP: dict[str, Executable] = {}
+
+
+def _insert_or_skip(conn: Connection) -> Executable:
+    found = _INSERT_OR_SKIP.get(conn.dialect.name)
+    if found is None:
+        found = _INSERT_OR_SKIP[conn.dialect.name] = (
+            upsert(conn, outbox)
+            .on_conflict_do_nothing(index_elements=[outbox.c.idempotency_key])
+            .returning(outbox.c.id)
+        )
+    return found
 
 
 class OutboxQueue:

@@ -4,8 +4,11 @@ Counters live in the database (``fraud_counters``), so they hold across
 processes and Cloud Function instances. A counter is keyed by subject
 (``ip:203.0.113.5``, ``phone:<keyed hash>``, ``device:<fingerprint>``) and
 window (``d:2027-06-10`` in the campaign's time zone, ``h:2027-06-10T14``).
-Checking reads; counting writes inside the caller's transaction, so a refused
-request adds nothing and a registration and its counts commit together.
+Counting writes inside the caller's transaction, so a registration and its
+counts commit together. :meth:`Guard.admit` counts first and refuses when a new
+count passes its limit; the caller's transaction (or savepoint) rolls back with
+the refusal, so a refused request adds nothing. On SQLite and PostgreSQL all of a
+request's counters move in one upsert that returns the new counts.
 """
 
 from __future__ import annotations
@@ -14,11 +17,25 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import (
+    Connection,
+    DateTime,
+    Integer,
+    String,
+    TextualSelect,
+    bindparam,
+    column,
+    delete,
+    insert,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 
 from campaignctl.model.policy import AntiFraud
 from campaignctl.store.runtime_tables import fraud_counters, fraud_flags, fraud_lockouts
+from campaignctl.store.upsert import has_returning_upsert
 
 Window = Literal["day", "hour"]
 
@@ -96,6 +113,36 @@ class Guard:
             if _count(conn, subject, key) >= limit:
                 raise Throttled("limit_reached", int((end - now).total_seconds()) + 1)
 
+    def admit(self, conn: Connection, subjects: Subjects, now: datetime) -> None:
+        """:meth:`check` and :meth:`count_attempt` in one statement: count, then refuse if over.
+
+        Raises :class:`Throttled` after counting; the caller must roll back (its
+        transaction or savepoint) so the refused attempt is not kept.
+        """
+        limits = self._limits(subjects)
+        if not limits or not has_returning_upsert(conn):
+            self.check(conn, subjects, now)
+            self.count_attempt(conn, subjects, now)
+            return
+        # The limited subjects are exactly the request's subjects (phone, IP, device).
+        rows: dict[str, object] = {"now": now.astimezone(UTC)}
+        windows = []
+        for i, (subject, window, limit) in enumerate(limits):
+            key, end = _window(now, window)
+            rows |= {f"s{i}": subject, f"k{i}": key, f"e{i}": end.astimezone(UTC)}
+            windows.append((subject, key, end, limit))
+        counts: dict[tuple[str, str], int] = {}
+        locked: datetime | None = None
+        # Positional: ``Row.count`` is the tuple method, not the column.
+        for subject, key, count, until in conn.execute(_admit(len(limits)), rows):
+            counts[(subject, key)] = int(count)
+            locked = until
+        if locked is not None:
+            raise Throttled("blocked", int((utc(locked) - now).total_seconds()) + 1)
+        for subject, key, end, limit in windows:
+            if counts[(subject, key)] > limit:
+                raise Throttled("limit_reached", int((end - now).total_seconds()) + 1)
+
     def count_attempt(self, conn: Connection, subjects: Subjects, now: datetime) -> None:
         for subject, window, _limit in self._limits(subjects):
             key, end = _window(now, window)
@@ -149,6 +196,43 @@ def purge_expired(conn: Connection, now: datetime) -> int:
 def utc(value: datetime) -> datetime:
     """A database datetime as aware UTC (SQLite and MariaDB hand back naive UTC values)."""
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+_ADMIT: dict[int, TextualSelect] = {}
+
+
+def _admit(n: int) -> TextualSelect:
+    """One statement adding one to ``n`` counters (created at 1), returning the new counts
+    and the latest running lockout of those subjects.
+
+    Plain SQL, the same on SQLite and PostgreSQL: SQLAlchemy cannot cache the
+    compiled form of an ``on_conflict_do_update`` construct whose ``SET`` holds an
+    expression, and compiling it anew took a fifth of a registration's time.
+    Built once per size and reused, so its cache key is computed once.
+    """
+    found = _ADMIT.get(n)
+    if found is None:
+        rows = ", ".join(f"(:s{i}, :k{i}, 1, :e{i})" for i in range(n))
+        subjects = ", ".join(f":s{i}" for i in range(n))
+        found = _ADMIT[n] = (
+            text(
+                f"INSERT INTO fraud_counters (subject, period_key, count, expires_at) VALUES {rows} "  # noqa: S608 - placeholders only
+                "ON CONFLICT (subject, period_key) DO UPDATE SET count = fraud_counters.count + 1 "
+                "RETURNING subject, period_key, count, (SELECT max(locked_until) FROM fraud_lockouts "
+                f"WHERE subject IN ({subjects}) AND locked_until > :now) AS locked"
+            )
+            .bindparams(
+                bindparam("now", type_=fraud_lockouts.c.locked_until.type),
+                *(bindparam(f"e{i}", type_=fraud_counters.c.expires_at.type) for i in range(n)),
+            )
+            .columns(
+                column("subject", String),
+                column("period_key", String),
+                column("count", Integer),
+                column("locked", DateTime(timezone=True)),
+            )
+        )
+    return found
 
 
 def _count(conn: Connection, subject: str, key: str) -> int:

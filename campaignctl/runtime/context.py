@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 from campaignctl.codes.ledger import CodeLedger
 from campaignctl.model.campaign import Campaign
 from campaignctl.runtime.captcha import CaptchaVerifier
+from campaignctl.runtime.commits import GroupCommit
 from campaignctl.runtime.sealing import Sealer
 
 Clock = Callable[[], datetime]
@@ -63,6 +64,21 @@ class RuntimeContext:
     settings: Settings = field(default_factory=Settings)
     clock: Clock = system_clock
     captcha: CaptchaVerifier | None = None
+    _group_commit: GroupCommit | None = field(default=None, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.engine.dialect.name == "sqlite":
+            self._group_commit = GroupCommit(self.engine)
+
+    def group_commit(self) -> GroupCommit | None:
+        """The writer that batches registrations into shared transactions, on SQLite only.
+
+        SQLite has one writer at a time, so batching loses no parallelism there.
+        PostgreSQL and MariaDB take concurrent writers: each request keeps its own
+        transaction (and MariaDB may roll a whole transaction back on a deadlock,
+        which would take a batch's savepoints with it).
+        """
+        return self._group_commit
 
     @property
     def zone(self) -> ZoneInfo:

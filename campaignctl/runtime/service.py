@@ -5,6 +5,18 @@ serial is a primary key) or the receipt key (unique), the participant, the
 prize claim (conditional UPDATE on the stock), the registration row and every
 :data:`campaignctl.runtime.hooks.AFTER_REGISTRATION` hook (e.g. the delivery
 outbox). Of many concurrent registrations of one code exactly one commits.
+
+How that transaction runs depends on the engine. On SQLite (one writer at a
+time) it is a unit of :class:`~campaignctl.runtime.commits.GroupCommit`: a
+savepoint inside a transaction shared with the other registrations queued at
+that moment, answered once that transaction has committed. On PostgreSQL and
+MariaDB each registration has its own transaction, run concurrently.
+
+The hot path uses statements built once at import (a reused statement keeps
+its SQLAlchemy cache key, so it is neither rebuilt nor recompiled per request)
+and as few round trips as the checks allow: one upsert for the anti-fraud
+counters, one ``INSERT ... SELECT`` that redeems a serial only if its batch is
+live and the serial not voided.
 """
 
 from __future__ import annotations
@@ -12,12 +24,25 @@ from __future__ import annotations
 import secrets
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Literal, TypedDict
 
-from sqlalchemy import Connection, and_, exists, func, insert, select
+from sqlalchemy import (
+    BigInteger,
+    Connection,
+    DateTime,
+    Integer,
+    String,
+    bindparam,
+    exists,
+    func,
+    insert,
+    select,
+)
 from sqlalchemy.exc import IntegrityError, OperationalError
+from starlette.concurrency import run_in_threadpool
 
 from campaignctl.codes.book import Verdict
 from campaignctl.codes.keys import subkey
@@ -29,7 +54,7 @@ from campaignctl.runtime.antifraud import Guard, Subjects, Throttled, flag
 from campaignctl.runtime.context import RuntimeContext
 from campaignctl.runtime.form import Submission
 from campaignctl.runtime.mechanics import instant_win, receipts, tiers
-from campaignctl.runtime.participants import participant_id
+from campaignctl.runtime.participants import find_or_create
 from campaignctl.runtime.photos import save_photo
 from campaignctl.runtime.stock import claim
 from campaignctl.store import BatchRow
@@ -39,6 +64,50 @@ from campaignctl.store.tables import code_batches, code_redemptions, code_voids
 
 Status = Literal[201, 409, 422, 429]
 DEADLOCK_RETRIES = 8
+
+_serial = bindparam("serial", type_=BigInteger)
+_batch = bindparam("batch_id", type_=Integer)
+# Redeem a serial only if its batch is live and the serial is not in a voided
+# range (both may change after the batch book was loaded): no row inserted
+# means voided; a duplicate serial is an IntegrityError (registered before).
+_REDEEM = insert(code_redemptions).from_select(
+    ["serial", "batch_id", "redeemed_at", "channel"],
+    select(
+        _serial,
+        _batch,
+        bindparam("at", type_=DateTime(timezone=True)),
+        bindparam("channel", type_=String(32)),
+    ).where(
+        exists().where(
+            code_batches.c.id == _batch,
+            code_batches.c.state.notin_(("voided", "generating")),
+        ),
+        ~exists().where(
+            code_voids.c.batch_id == _batch,
+            code_voids.c.first_serial <= _serial,
+            code_voids.c.last_serial >= _serial,
+        ),
+    ),
+)
+_REDEEM_RETURNING = _REDEEM.returning(code_redemptions.c.serial)
+_INSERT_REGISTRATION = insert(registrations)
+_INSERT_RECEIPT = insert(receipts_table)
+_REGISTERED_SINCE = (
+    select(func.count())
+    .select_from(registrations)
+    .where(
+        registrations.c.participant_id == bindparam("person"),
+        registrations.c.created_at >= bindparam("since"),
+    )
+)
+_PRIZES_WON = (
+    select(func.count())
+    .select_from(registrations)
+    .where(
+        registrations.c.participant_id == bindparam("person"),
+        registrations.c.prize_id == bindparam("prize"),
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -78,34 +147,66 @@ class RegistrationService:
     def register(
         self, sub: Submission, *, ip: str | None = None, device: str | None = None
     ) -> Result:
+        """Register ``sub``; the answer is given once everything it wrote is committed."""
+        step = self._prepare(sub, ip, device)
+        if isinstance(step, Result):
+            return step
+        try:
+            group = self.ctx.group_commit()
+            return group.run(step.work) if group is not None else self._alone(step.work)
+        except Exception as exc:
+            return step.refused(exc)
+
+    async def register_async(
+        self, sub: Submission, *, ip: str | None = None, device: str | None = None
+    ) -> Result:
+        """:meth:`register` for a coroutine: a code on SQLite waits for its batch on the
+        event loop; anything that may block (a captcha check, a receipt photo, another
+        engine's transaction) runs in the thread pool."""
+        group = self.ctx.group_commit()
+        if group is None or self.ctx.captcha is not None or sub.photo is not None:
+            return await run_in_threadpool(self.register, sub, ip=ip, device=device)
+        step = self._prepare(sub, ip, device)
+        if isinstance(step, Result):
+            return step
+        try:
+            return await group.run_async(step.work)
+        except Exception as exc:
+            return step.refused(exc)
+
+    def _prepare(self, sub: Submission, ip: str | None, device: str | None) -> Result | _Step:
         ctx = self.ctx
         now = ctx.local_now()
         if now.date() not in ctx.campaign.period.registration:
             return Result(422, "outside_period", messages.outside(ctx.campaign), errors={})
         if ctx.captcha is not None and not ctx.captcha.verify(sub.captcha_token or "", ip):
             return Result(422, "blocked", messages.CAPTCHA, errors={"captcha": messages.CAPTCHA})
-        subjects = Subjects(ctx.sealer.digest(sub.phone).hex()[:32], ip, device)
-        try:
-            for attempt in range(DEADLOCK_RETRIES):
-                try:
-                    if sub.code is not None and ctx.campaign.mechanics.codes is not None:
-                        return self._register_code(sub, subjects, now)
-                    return self._register_receipt(sub, subjects, now)
-                except OperationalError:
-                    # InnoDB resolves a deadlock between concurrent inserts of one key
-                    # by rolling back a whole transaction (savepoints included): run
-                    # it again; the retry sees the winner's row and answers 409.
-                    if attempt == DEADLOCK_RETRIES - 1:
-                        raise
-                    time.sleep(0.005 * (attempt + 1) * (1 + secrets.randbelow(4)))
-            raise AssertionError("not reached")  # pragma: no cover
-        except Throttled as exc:
-            text = messages.BLOCKED if exc.reason == "blocked" else messages.LIMITED
-            return Result(429, exc.reason, text, retry_after=exc.retry_after)
+        digest = ctx.sealer.digest(sub.phone)
+        subjects = Subjects(digest.hex()[:32], ip, device)
+        if sub.code is not None and ctx.campaign.mechanics.codes is not None:
+            return self._code_step(sub, subjects, digest, now)
+        return self._receipt_step(sub, subjects, digest, now)
+
+    def _alone(self, work: Callable[[Connection], Result]) -> Result:
+        """``work`` in a transaction of its own (engines with concurrent writers)."""
+        for attempt in range(DEADLOCK_RETRIES):
+            try:
+                with self.ctx.engine.begin() as conn:
+                    return work(conn)
+            except OperationalError:
+                # InnoDB resolves a deadlock between concurrent inserts of one key
+                # by rolling back a whole transaction (savepoints included): run
+                # it again; the retry sees the winner's row and answers 409.
+                if attempt == DEADLOCK_RETRIES - 1:
+                    raise
+                time.sleep(0.005 * (attempt + 1) * (1 + secrets.randbelow(4)))
+        raise AssertionError("not reached")  # pragma: no cover
 
     # -- codes ------------------------------------------------------------------
 
-    def _register_code(self, sub: Submission, subjects: Subjects, now: datetime) -> Result:
+    def _code_step(
+        self, sub: Submission, subjects: Subjects, digest: bytes, now: datetime
+    ) -> _Step:
         ledger = self.ctx.ledger
         assert sub.code is not None  # noqa: S101 - checked by the caller
         # Validate before the transaction: reloading the batch book opens its own
@@ -116,13 +217,13 @@ class RegistrationService:
             if ledger is not None and verdict is not None and verdict.serial is not None
             else None
         )
-        with self.ctx.engine.begin() as conn:
-            self.guard.check(conn, subjects, now)
-            self.guard.count_attempt(conn, subjects, now)
+
+        def work(conn: Connection) -> Result:
+            self.guard.admit(conn, subjects, now)
             if verdict is not None and verdict.ok and batch is not None:
                 try:
                     with conn.begin_nested():
-                        return self._redeem(conn, sub, subjects, verdict, batch, now)
+                        return self._redeem(conn, sub, subjects, digest, verdict, batch, now)
                 except _Voided:
                     pass
                 except IntegrityError:
@@ -139,41 +240,36 @@ class RegistrationService:
                 422, "not_a_code", messages.NOT_A_CODE, errors={"code": messages.NOT_A_CODE}
             )
 
+        return _Step(work, _refused)
+
     def _redeem(
         self,
         conn: Connection,
         sub: Submission,
         subjects: Subjects,
+        digest: bytes,
         verdict: Verdict,
         batch: BatchRow,
         now: datetime,
     ) -> Result:
         serial = verdict.serial
         assert serial is not None  # noqa: S101
-        voided = exists().where(
-            and_(
-                code_voids.c.batch_id == batch.id,
-                code_voids.c.first_serial <= serial,
-                code_voids.c.last_serial >= serial,
-            )
-        )
-        batch_ok = exists().where(
-            and_(
-                code_batches.c.id == batch.id, code_batches.c.state.notin_(("voided", "generating"))
-            )
-        )
-        if not conn.execute(select(batch_ok & ~voided)).scalar_one():
-            raise _Voided  # voided since the batch book was loaded
         at = now.astimezone(UTC)
-        conn.execute(
-            insert(code_redemptions).values(
-                serial=serial, batch_id=batch.id, redeemed_at=at, channel=sub.channel
-            )
+        params = {"serial": serial, "batch_id": batch.id, "at": at, "channel": sub.channel}
+        # psycopg reports no row count for INSERT ... SELECT: ask for the row back.
+        if conn.dialect.insert_returning:
+            redeemed = conn.execute(_REDEEM_RETURNING, params).first() is not None
+        else:
+            redeemed = conn.execute(_REDEEM, params).rowcount == 1
+        if not redeemed:
+            raise _Voided  # voided since the batch book was loaded
+        person, created = find_or_create(
+            conn, self.ctx.sealer, sub.phone, now, sub.details, digest=digest
         )
-        person = participant_id(conn, self.ctx.sealer, sub.phone, now, sub.details)
         codes = self.ctx.campaign.mechanics.codes
         assert codes is not None  # noqa: S101
-        if self._registered_today(conn, person, now) >= codes.max_codes_per_day:
+        today = 0 if created else self._registered_today(conn, person, now)
+        if today >= codes.max_codes_per_day:
             raise _DailyLimit
         prize = self._instant_prize(conn, person, serial)
         tier = tiers.tier_on(self.ctx.campaign.mechanics, now.date())
@@ -182,23 +278,25 @@ class RegistrationService:
         outcome: Outcome = "instant_win" if prize is not None else "draw_entry"
         reg_id = str(uuid.uuid4())
         conn.execute(
-            insert(registrations).values(
-                id=reg_id,
-                participant_id=person,
-                channel=sub.channel,
-                mechanic="code",
-                code_serial=serial,
-                code_batch=verdict.batch,
-                outcome=outcome,
-                prize_id=prize.id if prize else None,
-                draw_entries=entries,
-                points=points,
-                tier=tier.name if tier else None,
-                ip=subjects.ip,
-                device=subjects.device,
-                moderation="none",
-                created_at=at,
-            )
+            _INSERT_REGISTRATION,
+            {
+                "id": reg_id,
+                "participant_id": person,
+                "channel": sub.channel,
+                "mechanic": "code",
+                "code_serial": serial,
+                "code_batch": verdict.batch,
+                "receipt_key": None,
+                "outcome": outcome,
+                "prize_id": prize.id if prize else None,
+                "draw_entries": entries,
+                "points": points,
+                "tier": tier.name if tier else None,
+                "ip": subjects.ip,
+                "device": subjects.device,
+                "moderation": "none",
+                "created_at": at,
+            },
         )
         record = RegistrationRecord(
             id=reg_id,
@@ -219,15 +317,7 @@ class RegistrationService:
 
     def _registered_today(self, conn: Connection, person: int, now: datetime) -> int:
         start = now.replace(hour=0, minute=0, second=0, microsecond=0).astimezone(UTC)
-        return int(
-            conn.execute(
-                select(func.count())
-                .select_from(registrations)
-                .where(
-                    registrations.c.participant_id == person, registrations.c.created_at >= start
-                )
-            ).scalar_one()
-        )
+        return int(conn.execute(_REGISTERED_SINCE, {"person": person, "since": start}).scalar_one())
 
     def _instant_prize(self, conn: Connection, person: int, serial: int | None) -> Prize | None:
         prizes = instant_win.instant_prizes(self.ctx.campaign)
@@ -240,13 +330,7 @@ class RegistrationService:
         if prize is None:
             return None
         if prize.per_person_limit is not None:
-            won = conn.execute(
-                select(func.count())
-                .select_from(registrations)
-                .where(
-                    registrations.c.participant_id == person, registrations.c.prize_id == prize.id
-                )
-            ).scalar_one()
+            won = conn.execute(_PRIZES_WON, {"person": person, "prize": prize.id}).scalar_one()
             if won >= prize.per_person_limit:
                 return None
         return prize if claim(conn, prize.id) else None
@@ -259,7 +343,9 @@ class RegistrationService:
 
     # -- receipts ---------------------------------------------------------------
 
-    def _register_receipt(self, sub: Submission, subjects: Subjects, now: datetime) -> Result:
+    def _receipt_step(
+        self, sub: Submission, subjects: Subjects, digest: bytes, now: datetime
+    ) -> Result | _Step:
         campaign = self.ctx.campaign
         rules = campaign.mechanics.receipts
         if rules is None:
@@ -273,11 +359,14 @@ class RegistrationService:
                 period = campaign.period.purchase or campaign.period.registration
                 receipts.check(parsed, rules, period)
             except receipts.ReceiptProblem as exc:
-                with self.ctx.engine.begin() as conn:
-                    self.guard.check(conn, subjects, now)
-                    self.guard.count_attempt(conn, subjects, now)
+                problem = str(exc)
+
+                def rejected(conn: Connection) -> Result:
+                    self.guard.admit(conn, subjects, now)
                     self.guard.count_failure(conn, subjects, now)
-                return Result(422, "receipt_rejected", str(exc), errors={"receipt": str(exc)})
+                    return Result(422, "receipt_rejected", problem, errors={"receipt": problem})
+
+                return _Step(rejected, _refused)
         # Stores can only be checked on the photo; a photo alone needs a person to read it.
         pending = parsed is None or bool(rules.eligible_stores)
         reg_id = str(uuid.uuid4())
@@ -286,69 +375,102 @@ class RegistrationService:
             photo_path = save_photo(self.ctx.settings.uploads_dir, reg_id, sub.photo)
         tier = tiers.tier_on(campaign.mechanics, now.date())
         entries = tiers.entries(rules.draw_entries_per_receipt, tier)
-        outcome: Outcome = "receipt_pending" if pending else "receipt_accepted"
         at = now.astimezone(UTC)
-        try:
-            with self.ctx.engine.begin() as conn:
-                self.guard.check(conn, subjects, now)
-                self.guard.count_attempt(conn, subjects, now)
-                person = participant_id(conn, self.ctx.sealer, sub.phone, now, sub.details)
-                if self._registered_today(conn, person, now) >= rules.max_receipts_per_day:
-                    raise _DailyLimit
-                prize = None if pending else self._instant_prize(conn, person, None)
-                if prize is not None:
-                    outcome = "instant_win"
-                conn.execute(
-                    insert(registrations).values(
-                        id=reg_id,
-                        participant_id=person,
-                        channel=sub.channel,
-                        mechanic="receipt",
-                        receipt_key=parsed.key if parsed else None,
-                        outcome=outcome,
-                        prize_id=prize.id if prize else None,
-                        draw_entries=entries,
-                        points=0,
-                        tier=tier.name if tier else None,
-                        ip=subjects.ip,
-                        device=subjects.device,
-                        moderation="pending" if pending else "none",
-                        created_at=at,
-                    )
-                )
-                conn.execute(
-                    insert(receipts_table).values(
-                        registration_id=reg_id,
-                        qr=sub.receipt_qr,
-                        total_kopecks=parsed.total_kopecks if parsed else None,
-                        purchased_at=parsed.purchased_at.astimezone(UTC) if parsed else None,
-                        photo_path=str(photo_path) if photo_path else None,
-                        moderation="pending" if pending else "none",
-                    )
-                )
-                record = RegistrationRecord(
-                    id=reg_id,
-                    campaign=campaign.slug,
-                    registered_at=at,
-                    channel=sub.channel,
-                    phone=sub.phone,
-                    outcome=outcome,
-                    receipt=parsed.ids if parsed else None,
-                    prize=prize.id if prize else None,
-                    **_details(sub),
-                )
-                for hook in hooks.AFTER_REGISTRATION:
-                    hook(conn, campaign, record)
-        except IntegrityError:
-            if photo_path is not None:
-                photo_path.unlink(missing_ok=True)
-            return Result(409, "already_registered", messages.ALREADY_RECEIPT)
-        except _DailyLimit:
-            return Result(
-                429, "limit_reached", messages.CODES_PER_DAY, retry_after=_to_midnight(now)
+
+        def work(conn: Connection) -> Result:
+            self.guard.admit(conn, subjects, now)
+            person, created = find_or_create(
+                conn, self.ctx.sealer, sub.phone, now, sub.details, digest=digest
             )
-        text = messages.won(prize) if prize else messages.receipt(pending)
-        return Result(201, outcome, text, reg_id, prize, entries, 0)
+            today = 0 if created else self._registered_today(conn, person, now)
+            if today >= rules.max_receipts_per_day:
+                raise _DailyLimit
+            prize = None if pending else self._instant_prize(conn, person, None)
+            outcome: Outcome = (
+                "instant_win"
+                if prize is not None
+                else "receipt_pending"
+                if pending
+                else "receipt_accepted"
+            )
+            conn.execute(
+                _INSERT_REGISTRATION,
+                {
+                    "id": reg_id,
+                    "participant_id": person,
+                    "channel": sub.channel,
+                    "mechanic": "receipt",
+                    "code_serial": None,
+                    "code_batch": None,
+                    "receipt_key": parsed.key if parsed else None,
+                    "outcome": outcome,
+                    "prize_id": prize.id if prize else None,
+                    "draw_entries": entries,
+                    "points": 0,
+                    "tier": tier.name if tier else None,
+                    "ip": subjects.ip,
+                    "device": subjects.device,
+                    "moderation": "pending" if pending else "none",
+                    "created_at": at,
+                },
+            )
+            conn.execute(
+                _INSERT_RECEIPT,
+                {
+                    "registration_id": reg_id,
+                    "qr": sub.receipt_qr,
+                    "total_kopecks": parsed.total_kopecks if parsed else None,
+                    "purchased_at": parsed.purchased_at.astimezone(UTC) if parsed else None,
+                    "photo_path": str(photo_path) if photo_path else None,
+                    "moderation": "pending" if pending else "none",
+                    "note": None,
+                },
+            )
+            record = RegistrationRecord(
+                id=reg_id,
+                campaign=campaign.slug,
+                registered_at=at,
+                channel=sub.channel,
+                phone=sub.phone,
+                outcome=outcome,
+                receipt=parsed.ids if parsed else None,
+                prize=prize.id if prize else None,
+                **_details(sub),
+            )
+            for hook in hooks.AFTER_REGISTRATION:
+                hook(conn, campaign, record)
+            text = messages.won(prize) if prize else messages.receipt(pending)
+            return Result(201, outcome, text, reg_id, prize, entries, 0)
+
+        def refused(exc: Exception) -> Result:
+            # Everything the unit wrote was rolled back: the photo goes too.
+            if isinstance(exc, IntegrityError | _DailyLimit | Throttled) and photo_path is not None:
+                photo_path.unlink(missing_ok=True)
+            if isinstance(exc, IntegrityError):
+                return Result(409, "already_registered", messages.ALREADY_RECEIPT)
+            if isinstance(exc, _DailyLimit):
+                return Result(
+                    429, "limit_reached", messages.CODES_PER_DAY, retry_after=_to_midnight(now)
+                )
+            return _refused(exc)
+
+        return _Step(work, refused)
+
+
+@dataclass(frozen=True)
+class _Step:
+    """A registration's transaction body, and how to answer what it may raise."""
+
+    work: Callable[[Connection], Result]
+    refused: Callable[[Exception], Result]
+
+
+def _refused(exc: Exception) -> Result:
+    """A limit or a lockout refused the attempt (and rolled its counts back); else re-raise."""
+    if isinstance(exc, Throttled):
+        text = messages.BLOCKED if exc.reason == "blocked" else messages.LIMITED
+        return Result(429, exc.reason, text, retry_after=exc.retry_after)
+    raise exc
 
 
 class _Details(TypedDict, total=False):

@@ -7,7 +7,7 @@ unit, exactly one sees a changed row.
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, Engine, bindparam, insert, select, update
 
 from campaignctl.model.campaign import Campaign
 from campaignctl.store.runtime_tables import prize_stock
@@ -34,14 +34,16 @@ def sync_stock(engine: Engine, campaign: Campaign) -> None:
                 )
 
 
+_CLAIM = (
+    update(prize_stock)
+    .where(prize_stock.c.prize_id == bindparam("prize"), prize_stock.c.remaining > 0)
+    .values(remaining=prize_stock.c.remaining - 1)
+)
+
+
 def claim(conn: Connection, prize_id: str) -> bool:
     """Take one unit of ``prize_id`` inside the caller's transaction; False when none is left."""
-    result = conn.execute(
-        update(prize_stock)
-        .where(prize_stock.c.prize_id == prize_id, prize_stock.c.remaining > 0)
-        .values(remaining=prize_stock.c.remaining - 1)
-    )
-    return result.rowcount == 1
+    return conn.execute(_CLAIM, {"prize": prize_id}).rowcount == 1
 
 
 def remaining(engine: Engine) -> dict[str, int]:

@@ -72,7 +72,7 @@ def router(ctx: RuntimeContext) -> APIRouter:
         except FormErrors as exc:
             return _answer(422, {"message": INVALID, "errors": exc.errors}, wants_html)
         device = request.headers.get(ctx.settings.device_header)
-        result = service.register(
+        result = await service.register_async(
             submission, ip=client_ip(request, ctx), device=device[:128] if device else None
         )
         return _result(result, wants_html)

@@ -1,0 +1,123 @@
+"""Group commit: units share a transaction, each in its own savepoint, answered after the commit."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Connection, Engine, func, insert, select
+from sqlalchemy.exc import IntegrityError
+
+from campaignctl.runtime.commits import GroupCommit
+from campaignctl.store import open_engine, upgrade
+from campaignctl.store.runtime_tables import prize_stock
+
+
+@pytest.fixture
+def engine(tmp_path: Path) -> Iterator[Engine]:
+    made = open_engine(f"sqlite:///{tmp_path / 'state.db'}")
+    upgrade(made)
+    yield made
+    made.dispose()
+
+
+def _add(prize: str) -> Callable[[Connection], str]:
+    def work(conn: Connection) -> str:
+        conn.execute(insert(prize_stock).values(prize_id=prize, total=1, remaining=1))
+        return prize
+
+    return work
+
+
+def _count(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(prize_stock)).scalar_one())
+
+
+def test_a_failing_unit_rolls_back_alone(engine: Engine) -> None:
+    group = GroupCommit(engine)
+    names = ["a", "b", "a", "c", "b", "d"]  # the second "a" and "b" violate the key
+    with ThreadPoolExecutor(len(names)) as pool:
+        futures = [pool.submit(group.run, _add(n)) for n in names]
+    outcomes = []
+    for future in futures:
+        try:
+            outcomes.append(future.result())
+        except IntegrityError:
+            outcomes.append("duplicate")
+    assert sorted(outcomes) == ["a", "b", "c", "d", "duplicate", "duplicate"]
+    assert _count(engine) == 4
+
+
+def test_answer_comes_after_commit(engine: Engine) -> None:
+    group = GroupCommit(engine)
+
+    def work(conn: Connection) -> int:
+        conn.execute(insert(prize_stock).values(prize_id="x", total=1, remaining=1))
+        return 1
+
+    assert group.run(work) == 1
+    # Another connection sees the row the moment the caller has its answer.
+    assert _count(engine) == 1
+
+
+def test_coroutines_share_batches(engine: Engine) -> None:
+    group = GroupCommit(engine)
+
+    async def many() -> list[str | BaseException]:
+        return await asyncio.gather(
+            *(group.run_async(_add(f"p{i}")) for i in range(200)),
+            return_exceptions=True,
+        )
+
+    results = asyncio.run(many())
+    assert sorted(str(r) for r in results) == sorted(f"p{i}" for i in range(200))
+    assert _count(engine) == 200
+    assert group.units == 200
+    assert group.batches < 200  # queued units were committed together
+
+
+def test_a_failed_commit_runs_units_one_by_one(engine: Engine) -> None:
+    group = GroupCommit(engine)
+    seen: list[str] = []
+
+    def poison(conn: Connection) -> str:
+        # Leaves the transaction unable to commit (a deferred foreign key that fails).
+        seen.append("poison")
+        conn.exec_driver_sql("PRAGMA defer_foreign_keys=ON")
+        conn.exec_driver_sql(
+            "INSERT INTO registrations (id, participant_id, channel, mechanic, outcome, "
+            "draw_entries, points, moderation, created_at) "
+            "VALUES ('r', 999, 'site', 'code', 'x', 0, 0, 'none', ?)",
+            (datetime.now(UTC).isoformat(),),
+        )
+        return "poison"
+
+    # Hold the writer on a first unit so "ok" and "poison" queue up into one batch.
+    gate = threading.Event()
+
+    def wait(conn: Connection) -> str:
+        gate.wait(5)
+        return "gate"
+
+    with ThreadPoolExecutor(3) as pool:
+        first = pool.submit(group.run, wait)
+        while group._thread is None:
+            time.sleep(0.01)
+        time.sleep(0.05)
+        ok = pool.submit(group.run, _add("ok"))
+        bad = pool.submit(group.run, poison)
+        time.sleep(0.1)
+        gate.set()
+        assert first.result() == "gate"
+        assert ok.result() == "ok"
+        with pytest.raises(IntegrityError):
+            bad.result()
+    assert seen == ["poison", "poison"]  # in the failed batch, then on its own
+    assert _count(engine) == 1
