@@ -97,47 +97,48 @@ def test_kill_9_mid_load_loses_nothing_and_delivers_once(tmp_path: Path) -> None
     base = f"http://127.0.0.1:{port}"
     up = [*CLI, "up", str(spec), "--detach", "--port", str(port), "--clock", "start"]
     subprocess.run(up, env=env, check=True, capture_output=True, timeout=120)
-    campaign = load_campaign(spec)
-
-    accepted: dict[str, str] = {}  # code -> registration id, for every 201
-    unanswered: list[tuple[str, str]] = []
-    lock = threading.Lock()
-    killed = threading.Event()
-
-    def load(part: list[tuple[str, str]]) -> None:
-        for code, phone in part:
-            status, body = _post(base, code, phone)
-            with lock:
-                if status == 201:
-                    accepted[code] = str(body["id"])
-                else:
-                    unanswered.append((code, phone))
-                # Kill once the worker is busy delivering, so it dies holding messages.
-                busy = len(crm.state.accepted) >= 5
-                if len(accepted) >= 60 and busy and not killed.is_set():
-                    killed.set()
-                    server = running(campaign)
-                    assert server is not None
-                    os.kill(server.pid, signal.SIGKILL)  # the server and its worker, mid-load
-            time.sleep(0.02)  # participants, not a flood: the worker gets its turns
-
-    work = [(code, f"+7916{i:07d}") for i, code in enumerate(codes)]
-    first, rest = work[:140], work[140:]
-    threads = [threading.Thread(target=load, args=(first[i::4],)) for i in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert killed.is_set(), (len(accepted), len(unanswered), len(crm.state.requests))
-    delivered_before = len(crm.state.accepted)
-    engine = open_engine(database_url(folder))
-    with engine.connect() as conn:
-        at_kill = dict(
-            conn.execute(select(outbox.c.state, func.count()).group_by(outbox.c.state)).all()
-        )
-    engine.dispose()
-    subprocess.run(up, env=env, check=True, capture_output=True, timeout=120)
+    # From here on a server may run: stop it whatever happens, or it outlives the test.
     try:
+        campaign = load_campaign(spec)
+
+        accepted: dict[str, str] = {}  # code -> registration id, for every 201
+        unanswered: list[tuple[str, str]] = []
+        lock = threading.Lock()
+        killed = threading.Event()
+
+        def load(part: list[tuple[str, str]]) -> None:
+            for code, phone in part:
+                status, body = _post(base, code, phone)
+                with lock:
+                    if status == 201:
+                        accepted[code] = str(body["id"])
+                    else:
+                        unanswered.append((code, phone))
+                    # Kill once the worker is busy delivering, so it dies holding messages.
+                    busy = len(crm.state.accepted) >= 5
+                    if len(accepted) >= 60 and busy and not killed.is_set():
+                        killed.set()
+                        server = running(campaign)
+                        assert server is not None
+                        os.kill(server.pid, signal.SIGKILL)  # the server and its worker, mid-load
+                time.sleep(0.02)  # participants, not a flood: the worker gets its turns
+
+        work = [(code, f"+7916{i:07d}") for i, code in enumerate(codes)]
+        first, rest = work[:140], work[140:]
+        threads = [threading.Thread(target=load, args=(first[i::4],)) for i in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert killed.is_set(), (len(accepted), len(unanswered), len(crm.state.requests))
+        delivered_before = len(crm.state.accepted)
+        engine = open_engine(database_url(folder))
+        with engine.connect() as conn:
+            at_kill = dict(
+                conn.execute(select(outbox.c.state, func.count()).group_by(outbox.c.state)).all()
+            )
+        engine.dispose()
+        subprocess.run(up, env=env, check=True, capture_output=True, timeout=120)
         # Participants retry what got no answer (some did commit: 409), then the rest.
         load(unanswered[:])
         load(rest)
