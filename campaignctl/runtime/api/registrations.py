@@ -22,6 +22,7 @@ from campaignctl.runtime.service import RegistrationService, Result
 INVALID = "Проверьте поля, отмеченные красным."
 BAD_BODY = "Не удалось прочитать запрос: нужен JSON-объект или данные формы."
 
+_HTML = {"text/html": {"schema": {"type": "string"}}}
 _request_body = {
     "required": True,
     "content": {
@@ -49,11 +50,26 @@ def router(ctx: RuntimeContext) -> APIRouter:
         "/api/v1/registrations",
         status_code=201,
         response_model=RegistrationOut,
+        # A plain form post (no JavaScript) gets the same answers as an HTML page.
         responses={
-            409: {"model": Refusal, "description": "Code or receipt already registered"},
+            201: {"content": _HTML, "description": "Registered: the outcome"},
+            409: {
+                "model": Refusal,
+                "content": _HTML,
+                "description": "Code or receipt already registered",
+            },
             413: {"model": Refusal, "description": "Body too large"},
-            422: {"model": FieldErrors, "description": "Field errors, keyed by field name"},
-            429: {"model": Refusal, "description": "Limit hit; see Retry-After"},
+            422: {
+                "model": FieldErrors,
+                "content": _HTML,
+                "description": "Field errors, keyed by field name",
+            },
+            429: {
+                "model": Refusal,
+                "content": _HTML,
+                "description": "Limit hit; see Retry-After",
+                "headers": {"Retry-After": {"schema": {"type": "integer"}}},
+            },
         },
         openapi_extra={"requestBody": _request_body},
         summary="Register a code or a receipt",
