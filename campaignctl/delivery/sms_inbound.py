@@ -130,7 +130,16 @@ def router(ctx: RuntimeContext) -> APIRouter:
         return api
     inbound = SmsInbound(ctx)
 
-    @api.post(PATH, summary="Inbound SMS from the aggregator (signed)", include_in_schema=True)
+    @api.post(
+        PATH,
+        summary="Inbound SMS from the aggregator (signed)",
+        include_in_schema=True,
+        responses={
+            200: {"description": "Accepted (or a repeated delivery of the same message id)"},
+            401: {"description": "Missing, stale or wrong signature: nothing stored"},
+            422: {"description": "Not JSON {id, from, text}, or not a Russian mobile number"},
+        },
+    )
     async def sms_inbound(request: Request) -> Response:
         body = await request.body()
         answer = await run_in_threadpool(inbound.handle, body, dict(request.headers))

@@ -55,6 +55,7 @@ RUNTIME_OPERATIONS = {
     "POST /api/v1/me/code",
     "GET /api/v1/me",
     "GET /healthz",
+    "POST /api/v1/sms/inbound",
 }
 
 
