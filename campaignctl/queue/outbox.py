@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 from sqlalchemy import Connection, Engine, Executable, bindparam, delete, func, select, update
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.exc import IntegrityError
 
 from campaignctl.queue.message import (
@@ -31,6 +32,7 @@ from campaignctl.queue.message import (
     clip,
 )
 from campaignctl.queue.tables import outbox
+from campaignctl.runtime.sqlite_path import REQUIRED, Prepared, driver_cursor, is_sqlite
 from campaignctl.store.upsert import has_returning_upsert, upsert
 
 Clock = Callable[[], float]
@@ -66,6 +68,9 @@ def enqueue(
         "created_at": stamp,
         "updated_at": stamp,
     }
+    if is_sqlite(conn):
+        # The same statement rendered once, on the driver's cursor (see sqlite_path).
+        return _SQLITE_INSERT_OR_SKIP.run(driver_cursor(conn), row).fetchone() is not None
     if has_returning_upsert(conn):
         # One round trip on the registration hot path: the database skips a
         # duplicate key itself (no read first, no savepoint).
@@ -82,6 +87,16 @@ def enqueue(
     return True
 
 
+_ENQUEUED = (
+    "topic",
+    "idempotency_key",
+    "payload",
+    "state",
+    "attempts",
+    "next_attempt_ms",
+    "created_at",
+    "updated_at",
+)
 _BY_KEY = select(outbox.c.id).where(outbox.c.idempotency_key == bindparam("key"))
 _INSERT = outbox.insert()
 _INSERT_OR_SKIP: dict[str, Executable] = {}
@@ -96,6 +111,14 @@ def _insert_or_skip(conn: Connection) -> Executable:
             .returning(outbox.c.id)
         )
     return found
+
+
+_SQLITE_INSERT_OR_SKIP = Prepared(
+    sqlite.insert(outbox)
+    .values(dict.fromkeys(_ENQUEUED, REQUIRED))
+    .on_conflict_do_nothing(index_elements=[outbox.c.idempotency_key])
+    .returning(outbox.c.id)
+)
 
 
 class OutboxQueue:

@@ -90,6 +90,14 @@ class Guard:
             limits.append((f"device:{subjects.device}", "day", p.max_attempts_per_phone_per_day))
         return limits
 
+    def windows(self, subjects: Subjects, now: datetime) -> list[tuple[str, str, datetime, int]]:
+        """``(subject, window key, window end, limit)`` for every limited subject of a request."""
+        out = []
+        for subject, window, limit in self._limits(subjects):
+            key, end = _window(now, window)
+            out.append((subject, key, end, limit))
+        return out
+
     def _failure_budgets(self, subjects: Subjects) -> list[str]:
         return [f"fail:{key}" for key in subjects.subjects()]
 
@@ -126,22 +134,16 @@ class Guard:
             return
         # The limited subjects are exactly the request's subjects (phone, IP, device).
         rows: dict[str, object] = {"now": now.astimezone(UTC)}
-        windows = []
-        for i, (subject, window, limit) in enumerate(limits):
-            key, end = _window(now, window)
+        windows = self.windows(subjects, now)
+        for i, (subject, key, end, _limit) in enumerate(windows):
             rows |= {f"s{i}": subject, f"k{i}": key, f"e{i}": end.astimezone(UTC)}
-            windows.append((subject, key, end, limit))
         counts: dict[tuple[str, str], int] = {}
         locked: datetime | None = None
         # Positional: ``Row.count`` is the tuple method, not the column.
-        for subject, key, count, until in conn.execute(_admit(len(limits)), rows):
+        for subject, key, count, until in conn.execute(admit_statement(len(limits)), rows):
             counts[(subject, key)] = int(count)
             locked = until
-        if locked is not None:
-            raise Throttled("blocked", int((utc(locked) - now).total_seconds()) + 1)
-        for subject, key, end, limit in windows:
-            if counts[(subject, key)] > limit:
-                raise Throttled("limit_reached", int((end - now).total_seconds()) + 1)
+        refuse_over(windows, counts, locked, now)
 
     def count_attempt(self, conn: Connection, subjects: Subjects, now: datetime) -> None:
         for subject, window, _limit in self._limits(subjects):
@@ -158,6 +160,20 @@ class Guard:
                 until = now + timedelta(minutes=self.policy.lockout_minutes)
                 lock(conn, locked, until.astimezone(UTC), "failed_attempts")
                 flag(conn, "failed_attempts", locked, f"{budget} failed attempts on {key[2:]}", now)
+
+
+def refuse_over(
+    windows: list[tuple[str, str, datetime, int]],
+    counts: dict[tuple[str, str], int],
+    locked: datetime | None,
+    now: datetime,
+) -> None:
+    """Raise :class:`Throttled` for a running lockout or a new count over its limit."""
+    if locked is not None:
+        raise Throttled("blocked", int((utc(locked) - now).total_seconds()) + 1)
+    for subject, key, end, limit in windows:
+        if counts[(subject, key)] > limit:
+            raise Throttled("limit_reached", int((end - now).total_seconds()) + 1)
 
 
 def lock(conn: Connection, subject: str, until: datetime, reason: str) -> None:
@@ -201,7 +217,7 @@ def utc(value: datetime) -> datetime:
 _ADMIT: dict[int, TextualSelect] = {}
 
 
-def _admit(n: int) -> TextualSelect:
+def admit_statement(n: int) -> TextualSelect:
     """One statement adding one to ``n`` counters (created at 1), returning the new counts
     and the latest running lockout of those subjects.
 

@@ -32,6 +32,8 @@ from typing import Generic, TypeVar
 
 from sqlalchemy import Connection, Engine
 
+from campaignctl.runtime.sqlite_path import Savepoint, driver_cursor, is_sqlite
+
 T = TypeVar("T")
 Work = Callable[[Connection], T]
 
@@ -124,6 +126,11 @@ class GroupCommit:
 def _attempt(conn: Connection, unit: _Unit[object]) -> object:
     """The unit's result, or the exception it raised after its savepoint was rolled back."""
     try:
+        if is_sqlite(conn):
+            # The driver's own SAVEPOINT: SQLAlchemy's nested-transaction
+            # bookkeeping cost more than the unit's statements.
+            with Savepoint(driver_cursor(conn), "unit"):
+                return unit.work(conn)
         with conn.begin_nested():
             return unit.work(conn)
     except Exception as exc:

@@ -13,7 +13,7 @@ from campaignctl.store.runtime_tables import participants
 from campaignctl.store.upsert import has_returning_upsert, upsert
 
 # Built once: a reused statement keeps its cache key (no rebuild, no recompile).
-_BY_HASH = select(participants.c.id).where(participants.c.phone_hash == bindparam("digest"))
+BY_HASH = select(participants.c.id).where(participants.c.phone_hash == bindparam("digest"))
 _INSERT = insert(participants)
 
 
@@ -39,7 +39,7 @@ def find_or_create(
 ) -> tuple[int, bool]:
     """``(id, created)``: ``created`` is True when this call made the row."""
     digest = digest if digest is not None else sealer.digest(phone)
-    found = conn.execute(_BY_HASH, {"digest": digest}).scalar()
+    found = conn.execute(BY_HASH, {"digest": digest}).scalar()
     if found is not None:
         return int(found), False
     row = {
@@ -61,8 +61,8 @@ def find_or_create(
         except IntegrityError:  # the same phone registered concurrently
             pass
         else:
-            return int(conn.execute(_BY_HASH, {"digest": digest}).scalar_one()), True
-    return int(conn.execute(_BY_HASH, {"digest": digest}).scalar_one()), False
+            return int(conn.execute(BY_HASH, {"digest": digest}).scalar_one()), True
+    return int(conn.execute(BY_HASH, {"digest": digest}).scalar_one()), False
 
 
 _INSERT_RETURNING: dict[str, Executable] = {}

@@ -22,6 +22,7 @@ live and the serial not voided.
 from __future__ import annotations
 
 import secrets
+import sqlite3
 import time
 import uuid
 from collections.abc import Callable
@@ -30,16 +31,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Literal, TypedDict
 
 from sqlalchemy import (
-    BigInteger,
     Connection,
-    DateTime,
-    Integer,
-    String,
-    bindparam,
-    exists,
-    func,
-    insert,
-    select,
 )
 from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.concurrency import run_in_threadpool
@@ -49,65 +41,27 @@ from campaignctl.codes.keys import subkey
 from campaignctl.crm.record import RegistrationRecord
 from campaignctl.model.prizes import Prize
 from campaignctl.registration import Outcome
-from campaignctl.runtime import hooks, messages
+from campaignctl.runtime import hooks, messages, sqlite_codes
 from campaignctl.runtime.antifraud import Guard, Subjects, Throttled, flag
 from campaignctl.runtime.context import RuntimeContext
 from campaignctl.runtime.form import Submission
 from campaignctl.runtime.mechanics import instant_win, receipts, tiers
 from campaignctl.runtime.participants import find_or_create
 from campaignctl.runtime.photos import save_photo
+from campaignctl.runtime.sqlite_path import Savepoint, driver_cursor, is_sqlite
+from campaignctl.runtime.statements import (
+    INSERT_RECEIPT,
+    INSERT_REGISTRATION,
+    PRIZES_WON,
+    REDEEM,
+    REDEEM_RETURNING,
+    REGISTERED_SINCE,
+)
 from campaignctl.runtime.stock import claim
 from campaignctl.store import BatchRow
-from campaignctl.store.runtime_tables import receipts as receipts_table
-from campaignctl.store.runtime_tables import registrations
-from campaignctl.store.tables import code_batches, code_redemptions, code_voids
 
 Status = Literal[201, 409, 422, 429]
 DEADLOCK_RETRIES = 8
-
-_serial = bindparam("serial", type_=BigInteger)
-_batch = bindparam("batch_id", type_=Integer)
-# Redeem a serial only if its batch is live and the serial is not in a voided
-# range (both may change after the batch book was loaded): no row inserted
-# means voided; a duplicate serial is an IntegrityError (registered before).
-_REDEEM = insert(code_redemptions).from_select(
-    ["serial", "batch_id", "redeemed_at", "channel"],
-    select(
-        _serial,
-        _batch,
-        bindparam("at", type_=DateTime(timezone=True)),
-        bindparam("channel", type_=String(32)),
-    ).where(
-        exists().where(
-            code_batches.c.id == _batch,
-            code_batches.c.state.notin_(("voided", "generating")),
-        ),
-        ~exists().where(
-            code_voids.c.batch_id == _batch,
-            code_voids.c.first_serial <= _serial,
-            code_voids.c.last_serial >= _serial,
-        ),
-    ),
-)
-_REDEEM_RETURNING = _REDEEM.returning(code_redemptions.c.serial)
-_INSERT_REGISTRATION = insert(registrations)
-_INSERT_RECEIPT = insert(receipts_table)
-_REGISTERED_SINCE = (
-    select(func.count())
-    .select_from(registrations)
-    .where(
-        registrations.c.participant_id == bindparam("person"),
-        registrations.c.created_at >= bindparam("since"),
-    )
-)
-_PRIZES_WON = (
-    select(func.count())
-    .select_from(registrations)
-    .where(
-        registrations.c.participant_id == bindparam("person"),
-        registrations.c.prize_id == bindparam("prize"),
-    )
-)
 
 
 @dataclass(frozen=True)
@@ -219,6 +173,8 @@ class RegistrationService:
         )
 
         def work(conn: Connection) -> Result:
+            if is_sqlite(conn):
+                return self._code_on_sqlite(conn, sub, subjects, digest, verdict, batch, now)
             self.guard.admit(conn, subjects, now)
             if verdict is not None and verdict.ok and batch is not None:
                 try:
@@ -258,9 +214,9 @@ class RegistrationService:
         params = {"serial": serial, "batch_id": batch.id, "at": at, "channel": sub.channel}
         # psycopg reports no row count for INSERT ... SELECT: ask for the row back.
         if conn.dialect.insert_returning:
-            redeemed = conn.execute(_REDEEM_RETURNING, params).first() is not None
+            redeemed = conn.execute(REDEEM_RETURNING, params).first() is not None
         else:
-            redeemed = conn.execute(_REDEEM, params).rowcount == 1
+            redeemed = conn.execute(REDEEM, params).rowcount == 1
         if not redeemed:
             raise _Voided  # voided since the batch book was loaded
         person, created = find_or_create(
@@ -278,7 +234,7 @@ class RegistrationService:
         outcome: Outcome = "instant_win" if prize is not None else "draw_entry"
         reg_id = str(uuid.uuid4())
         conn.execute(
-            _INSERT_REGISTRATION,
+            INSERT_REGISTRATION,
             {
                 "id": reg_id,
                 "participant_id": person,
@@ -315,9 +271,133 @@ class RegistrationService:
         text = messages.won(prize) if prize else messages.entered(entries, points)
         return Result(201, outcome, text, reg_id, prize, entries, points)
 
+    def _code_on_sqlite(
+        self,
+        conn: Connection,
+        sub: Submission,
+        subjects: Subjects,
+        digest: bytes,
+        verdict: Verdict | None,
+        batch: BatchRow | None,
+        now: datetime,
+    ) -> Result:
+        """The ``work`` above on the driver's cursor (:mod:`~campaignctl.runtime.sqlite_codes`).
+
+        Same answers, no savepoint on the way to a ``201``: the reads come first, the
+        redemption is the first write (a duplicate serial fails that statement alone,
+        a voided one inserts nothing), and only a phone already at its daily limit
+        redeems inside a savepoint that is rolled back.
+        """
+        cur = driver_cursor(conn)
+        sqlite_codes.admit(cur, self.guard, subjects, now)
+        codes = self.ctx.campaign.mechanics.codes
+        if verdict is not None and verdict.ok and batch is not None and codes is not None:
+            serial = verdict.serial
+            assert serial is not None  # noqa: S101
+            at = now.astimezone(UTC)
+            person = sqlite_codes.person(cur, digest)
+            midnight = now.replace(hour=0, minute=0, second=0, microsecond=0).astimezone(UTC)
+            today = 0 if person is None else sqlite_codes.registered_since(cur, person, midnight)
+            try:
+                if today >= codes.max_codes_per_day:
+                    with Savepoint(cur, "daily_limit"):
+                        if sqlite_codes.redeem(cur, serial, batch.id, at, sub.channel):
+                            raise _DailyLimit
+                    redeemed = False
+                else:
+                    redeemed = sqlite_codes.redeem(cur, serial, batch.id, at, sub.channel)
+            except sqlite3.IntegrityError:
+                return Result(409, "already_registered", messages.ALREADY_CODE)
+            except _DailyLimit:
+                flag(conn, "many_codes", f"phone:{subjects.phone}", "daily code limit", now)
+                return Result(
+                    429, "limit_reached", messages.CODES_PER_DAY, retry_after=_to_midnight(now)
+                )
+            if redeemed:
+                if person is None:
+                    person = sqlite_codes.create_person(
+                        cur, self.ctx.sealer, digest, sub.phone, sub.details, at
+                    )
+                return self._registered(conn, cur, sub, subjects, verdict, serial, person, now)
+        self.guard.count_failure(conn, subjects, now)
+        return Result(422, "not_a_code", messages.NOT_A_CODE, errors={"code": messages.NOT_A_CODE})
+
+    def _registered(
+        self,
+        conn: Connection,
+        cur: sqlite3.Cursor,
+        sub: Submission,
+        subjects: Subjects,
+        verdict: Verdict,
+        serial: int,
+        person: int,
+        now: datetime,
+    ) -> Result:
+        codes = self.ctx.campaign.mechanics.codes
+        assert codes is not None  # noqa: S101
+        at = now.astimezone(UTC)
+        prize = self._instant_prize_on(cur, person, serial)
+        tier = tiers.tier_on(self.ctx.campaign.mechanics, now.date())
+        entries = tiers.entries(codes.draw_entries_per_code, tier)
+        outcome: Outcome = "instant_win" if prize is not None else "draw_entry"
+        reg_id = str(uuid.uuid4())
+        sqlite_codes.insert_registration(
+            cur,
+            {
+                "id": reg_id,
+                "participant_id": person,
+                "channel": sub.channel,
+                "mechanic": "code",
+                "code_serial": serial,
+                "code_batch": verdict.batch,
+                "receipt_key": None,
+                "outcome": outcome,
+                "prize_id": prize.id if prize else None,
+                "draw_entries": entries,
+                "points": codes.points_per_code,
+                "tier": tier.name if tier else None,
+                "ip": subjects.ip,
+                "device": subjects.device,
+                "moderation": "none",
+                "created_at": at,
+            },
+        )
+        record = RegistrationRecord(
+            id=reg_id,
+            campaign=self.ctx.campaign.slug,
+            registered_at=at,
+            channel=sub.channel,
+            phone=sub.phone,
+            outcome=outcome,
+            code_serial=serial,
+            code_masked=mask_code(verdict.code),
+            prize=prize.id if prize else None,
+            **_details(sub),
+        )
+        for hook in hooks.AFTER_REGISTRATION:
+            hook(conn, self.ctx.campaign, record)
+        text = messages.won(prize) if prize else messages.entered(entries, codes.points_per_code)
+        return Result(201, outcome, text, reg_id, prize, entries, codes.points_per_code)
+
+    def _instant_prize_on(self, cur: sqlite3.Cursor, person: int, serial: int) -> Prize | None:
+        """:meth:`_instant_prize` on the driver's cursor."""
+        prizes = instant_win.instant_prizes(self.ctx.campaign)
+        if not prizes:
+            return None
+        if self.ctx.settings.instant_win == "serial":
+            prize = instant_win.by_serial(prizes, self._key(), serial)
+        else:
+            prize = instant_win.at_random(prizes)
+        if prize is None:
+            return None
+        limit = prize.per_person_limit
+        if limit is not None and sqlite_codes.prizes_won(cur, person, prize.id) >= limit:
+            return None
+        return prize if sqlite_codes.claim(cur, prize.id) else None
+
     def _registered_today(self, conn: Connection, person: int, now: datetime) -> int:
         start = now.replace(hour=0, minute=0, second=0, microsecond=0).astimezone(UTC)
-        return int(conn.execute(_REGISTERED_SINCE, {"person": person, "since": start}).scalar_one())
+        return int(conn.execute(REGISTERED_SINCE, {"person": person, "since": start}).scalar_one())
 
     def _instant_prize(self, conn: Connection, person: int, serial: int | None) -> Prize | None:
         prizes = instant_win.instant_prizes(self.ctx.campaign)
@@ -330,7 +410,7 @@ class RegistrationService:
         if prize is None:
             return None
         if prize.per_person_limit is not None:
-            won = conn.execute(_PRIZES_WON, {"person": person, "prize": prize.id}).scalar_one()
+            won = conn.execute(PRIZES_WON, {"person": person, "prize": prize.id}).scalar_one()
             if won >= prize.per_person_limit:
                 return None
         return prize if claim(conn, prize.id) else None
@@ -394,7 +474,7 @@ class RegistrationService:
                 else "receipt_accepted"
             )
             conn.execute(
-                _INSERT_REGISTRATION,
+                INSERT_REGISTRATION,
                 {
                     "id": reg_id,
                     "participant_id": person,
@@ -415,7 +495,7 @@ class RegistrationService:
                 },
             )
             conn.execute(
-                _INSERT_RECEIPT,
+                INSERT_RECEIPT,
                 {
                     "registration_id": reg_id,
                     "qr": sub.receipt_qr,

@@ -34,7 +34,7 @@ def sync_stock(engine: Engine, campaign: Campaign) -> None:
                 )
 
 
-_CLAIM = (
+CLAIM = (
     update(prize_stock)
     .where(prize_stock.c.prize_id == bindparam("prize"), prize_stock.c.remaining > 0)
     .values(remaining=prize_stock.c.remaining - 1)
@@ -43,7 +43,7 @@ _CLAIM = (
 
 def claim(conn: Connection, prize_id: str) -> bool:
     """Take one unit of ``prize_id`` inside the caller's transaction; False when none is left."""
-    return conn.execute(_CLAIM, {"prize": prize_id}).rowcount == 1
+    return conn.execute(CLAIM, {"prize": prize_id}).rowcount == 1
 
 
 def remaining(engine: Engine) -> dict[str, int]:
