@@ -1,10 +1,14 @@
 """The queue on an SQS-compatible service: Yandex Message Queue in the cloud stack.
 
-Two FIFO queues, ``NAME.fifo`` and ``NAME-dead.fifo``. Every message is its own
-message group, so FIFO ordering never holds one message back behind another, and
-its deduplication id is derived from the idempotency key: the service drops a
-second send of the same key (within its five-minute deduplication window; the
-receiver's dedupe by ``Idempotency-Key`` covers the rest). A claim is a receive
+A main queue and a dead queue. On FIFO queues (``NAME.fifo``, what
+:meth:`SqsQueue.create` makes by default) every message is its own message
+group, so FIFO ordering never holds one message back behind another, and its
+deduplication id is derived from the idempotency key: the service drops a
+second send of the same key within its five-minute deduplication window. The
+cloud stack uses standard queues, because a Cloud Functions trigger reads
+standard queues only; there a repeated send arrives twice, and the receiver's
+dedupe by ``Idempotency-Key`` drops the second (it covers FIFO queues after
+the window too). A claim is a receive
 with a visibility timeout (the lease); the attempt number is the service's
 ``ApproximateReceiveCount``. A dead letter is sent to the dead queue with its
 last error and removed from the main queue.
@@ -36,6 +40,7 @@ from campaignctl.queue.message import (
 YANDEX_ENDPOINT = "https://message-queue.api.cloud.yandex.net"
 YANDEX_REGION = "ru-central1"
 MAX_VISIBILITY_SECONDS = 43_200  # the SQS ceiling, 12 hours
+MAX_BATCH = 10  # the SQS ceiling of SendMessageBatch
 _PEEK_SECONDS = 30
 
 
@@ -71,24 +76,80 @@ class SqsQueue:
         self.dead_url = dead_url
 
     @classmethod
-    def create(cls, client: Any, name: str) -> SqsQueue:
-        """Create (or find) ``NAME.fifo`` and its dead queue ``NAME-dead.fifo``."""
-        attributes = {"FifoQueue": "true", "ContentBasedDeduplication": "false"}
-        dead = client.create_queue(QueueName=f"{name}-dead.fifo", Attributes=attributes)
-        main = client.create_queue(QueueName=f"{name}.fifo", Attributes=attributes)
+    def create(
+        cls, client: Any, name: str, *, fifo: bool = True, max_receives: int | None = None
+    ) -> SqsQueue:
+        """Create (or find) ``NAME.fifo`` and its dead queue ``NAME-dead.fifo``.
+
+        ``fifo=False`` makes standard queues ``NAME`` and ``NAME-dead`` (what a
+        Cloud Functions trigger can read); ``max_receives`` sets the main queue's
+        redrive policy, so the service itself moves a message received that many
+        times to the dead queue (what happens under a queue trigger).
+        """
+        suffix = ".fifo" if fifo else ""
+        attributes = {"FifoQueue": "true", "ContentBasedDeduplication": "false"} if fifo else {}
+        dead = client.create_queue(QueueName=f"{name}-dead{suffix}", Attributes=attributes)
+        main_attributes = dict(attributes)
+        if max_receives is not None:
+            arn = client.get_queue_attributes(
+                QueueUrl=dead["QueueUrl"], AttributeNames=["QueueArn"]
+            )["Attributes"]["QueueArn"]
+            main_attributes["RedrivePolicy"] = json.dumps(
+                {"deadLetterTargetArn": arn, "maxReceiveCount": str(max_receives)}
+            )
+        main = client.create_queue(QueueName=f"{name}{suffix}", Attributes=main_attributes)
         return cls(client, main["QueueUrl"], dead["QueueUrl"])
+
+    @staticmethod
+    def _fifo(url: str, dedup: str) -> dict[str, str]:
+        """Group and deduplication ids, which only FIFO queues accept."""
+        if not url.endswith(".fifo"):
+            return {}
+        return {"MessageGroupId": dedup[:64], "MessageDeduplicationId": dedup[:128]}
 
     def _send(self, url: str, body: dict[str, Any], dedup: str) -> None:
         self.client.send_message(
             QueueUrl=url,
             MessageBody=json.dumps(body, ensure_ascii=False, sort_keys=True),
-            MessageGroupId=dedup[:64],
-            MessageDeduplicationId=dedup[:128],
+            **self._fifo(url, dedup),
         )
 
     def enqueue(self, topic: str, key: str, payload: Payload) -> None:
         check_key(key)
         self._send(self.queue_url, {"topic": topic, "key": key, "payload": payload}, _dedup_id(key))
+
+    def enqueue_batch(self, items: Sequence[tuple[str, str, Payload]]) -> dict[str, str]:
+        """Send up to ten ``(topic, key, payload)`` in one request; the failed keys and why.
+
+        A message is in the queue when this returns without its key; the service
+        may accept some entries of a batch and refuse others.
+        """
+        if len(items) > MAX_BATCH:
+            raise ValueError(f"at most {MAX_BATCH} messages per batch, got {len(items)}")
+        if not items:
+            return {}
+        entries = [
+            {
+                "Id": str(n),
+                "MessageBody": json.dumps(
+                    {"topic": topic, "key": check_key(key), "payload": payload},
+                    ensure_ascii=False,
+                    sort_keys=True,
+                ),
+                **self._fifo(self.queue_url, _dedup_id(key)),
+            }
+            for n, (topic, key, payload) in enumerate(items)
+        ]
+        answer = self.client.send_message_batch(QueueUrl=self.queue_url, Entries=entries)
+        failed = {
+            items[int(f["Id"])][1]: f"{f.get('Code', 'error')}: {f.get('Message', '')}".strip()
+            for f in answer.get("Failed", [])
+        }
+        accepted = {int(s["Id"]) for s in answer.get("Successful", [])}
+        for n, (_topic, key, _payload) in enumerate(items):
+            if n not in accepted and key not in failed:
+                failed[key] = "not in the service's answer"
+        return failed
 
     def claim(self, limit: int, lease_seconds: float) -> list[Message]:
         lease = min(MAX_VISIBILITY_SECONDS, max(1, math.ceil(lease_seconds)))

@@ -62,7 +62,7 @@ class Worker:
         """Claim one batch and settle every message in it."""
         tally = Tally()
         for message in self.queue.claim(self.policy.batch, self.policy.lease_seconds):
-            self._deliver(message, tally)
+            self.deliver(message, tally)
         return tally
 
     def drain(self, rounds: int = 1000) -> Tally:
@@ -89,7 +89,8 @@ class Worker:
             if tally.claimed == 0:
                 stop.wait(idle_seconds)
 
-    def _deliver(self, message: Message, tally: Tally) -> None:
+    def deliver(self, message: Message, tally: Tally) -> None:
+        """Hand one claimed message to its topic's handler and settle it; counts in ``tally``."""
         handler = self.handlers.get(message.topic)
         retry_after: float | None = None
         try:
@@ -105,6 +106,12 @@ class Worker:
             self.queue.ack(message)
             tally.delivered += 1
             return
+        self.fail(message, error, tally, retry_after=retry_after)
+
+    def fail(
+        self, message: Message, error: str, tally: Tally, *, retry_after: float | None = None
+    ) -> None:
+        """Settle a failed delivery: retry after a jittered backoff, or bury the last attempt."""
         tally.errors.append(f"{message.key}: {error}")
         if message.attempt >= self.policy.max_attempts:
             self.queue.bury(message, f"attempt {message.attempt}: {error}")
