@@ -138,6 +138,10 @@ class CrmDelivery:
         data = open_message(self.sealer, message)
         request: CrmRequest = data["request"]
         registration_id: str = data["registration_id"]
+        if request["target"] != "csv" and self._crm_id(registration_id) is not None:
+            # The CRM has it already (a redelivered Message Queue batch, the relay's resend
+            # after a crash): Bitrix24 and amoCRM ignore Idempotency-Key, so don't ask twice.
+            return
         if request["target"] == "csv":
             body: Any = request["body"]
             spool_row(self.campaign, message.key, {str(k): str(v) for k, v in body.items()})

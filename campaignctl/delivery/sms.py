@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from functools import cache
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, select
 from sqlalchemy.exc import IntegrityError
 
 from campaignctl.crm.record import RegistrationRecord
@@ -166,6 +166,10 @@ class SmsDelivery:
         return self._gateway
 
     def send(self, message: Message) -> None:
+        if self._sent(message.key):
+            # A repeat of a message already sent: a redelivered Message Queue batch or
+            # the relay's resend after a crash. The participant gets one SMS.
+            return
         data = open_message(self.sealer, message)
         gateway = self.gateway()
         gateway.send(data["phone"], data["text"], message.key)
@@ -182,6 +186,14 @@ class SmsDelivery:
                 outcome=data.get("outcome"),
                 registration_id=data.get("registration_id"),
             )
+
+    def _sent(self, key: str) -> bool:
+        c = sms_messages.c
+        with self.engine.connect() as conn:
+            found = conn.execute(
+                select(c.id).where(c.external_id == key, c.direction == "out")
+            ).first()
+        return found is not None
 
 
 def sms_totals(conn: Connection) -> tuple[int, int, Decimal]:
