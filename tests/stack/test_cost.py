@@ -14,22 +14,23 @@ from tests.stack.conftest import MAIN, example
 #   Object Storage  0.55 GB × 2.01 + 1 GB cold × 1.07 + 1,260,000 GET / 10k × 0.40
 #                   + 300 PUT / 1k × 0.50                                 =    52.73
 #   API Gateway     (1,800,000 − 100,000) / 1M × 120                       =   204.00
-#   Functions       594,034 calls < 1M free; GB×h: 540,000 × 0.3 s × 0.25 GB
-#                   + 54,000 × 1 s × 0.125 GB + 34 × 60 s × 0.5 GB = 13.4083 h,
-#                   (13.4083 − 10) × 5.47                                 =    18.64
+#   Functions       637,234 calls < 1M free (43,200 of them the relay, every
+#                   minute); GB×h: 540,000 × 0.3 s × 0.25 GB + 54,000 × 1 s × 0.125 GB
+#                   + 34 × 60 s × 0.5 GB + 43,200 × 0.5 s × 0.125 GB = 14.1583 h,
+#                   (14.1583 − 10) × 5.47                                 =    22.75
 #   Message Queue   (54,000 × 3 + 129,600 polls − 100,000) / 1M × 48       =     9.20
 #   Managed MySQL   720 × 3.77 + 20 GB × 13.01 + 720 × 0.26 (public IP)    = 3,161.80
-#   KMS             4 keys × 10.80 + 11,880.68 ops / 10k × 0.40            =    43.68
+#   KMS             5 keys × 10.80 + 12,744.68 ops / 10k × 0.40            =    54.51
 #   Cloud CDN       1,800,000 × 40 KB = 68.6646 GB × 0.92                  =    63.17
 #   Cloud DNS       45.00 + 180,000 / 1M × 20                              =    48.60
-#                                                                    total = 3,601.82
+#                                                                    total = 3,616.76
 HAND_WORKED = {
     "Object Storage": "52.73",
     "API Gateway": "204.00",
-    "Cloud Functions": "18.64",
+    "Cloud Functions": "22.75",
     "Message Queue": "9.20",
     "Managed MySQL": "3161.80",
-    "KMS": "43.68",
+    "KMS": "54.51",
     "Cloud CDN": "63.17",
     "Cloud DNS": "48.60",
 }
@@ -38,7 +39,7 @@ HAND_WORKED = {
 def test_receipt_draw_by_hand(stacks: dict[str, OfflineStack]) -> None:
     result = estimate_monthly(stacks[MAIN])
     assert {i.service: str(i.monthly_rub) for i in result.items} == HAND_WORKED
-    assert result.monthly_rub == Decimal("3601.82")
+    assert result.monthly_rub == Decimal("3616.76")
     assert result.traffic.requests_per_day == 60_000
 
 
@@ -68,8 +69,8 @@ def test_traffic_falls_back_to_the_budget_scenario() -> None:
 
 def test_budget_cloud_line_covers_the_period() -> None:
     (line,) = cloud_lines(example(MAIN))
-    # 3,601.82 RUB/month × 142 days (2027-08-01 .. 2027-12-20) / 30 = 17,048.61
-    assert line.amount_rub == Decimal("17048.61")
+    # 3,616.76 RUB/month × 142 days (2027-08-01 .. 2027-12-20) / 30 = 17,119.33
+    assert line.amount_rub == Decimal("17119.33")
     assert "estimate" in line.item
     assert line.note is not None
     assert "2026-11-24" in line.note

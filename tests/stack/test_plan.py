@@ -15,7 +15,7 @@ def test_text_lists_every_cloud_resource_and_the_estimate(stacks: dict[str, Offl
     assert "archives [protected]" in text
     assert "mysql [protected]" in text
     assert "cron (UTC) 0 8 3 9 ? 2027" in text
-    assert "Total (estimate): 3,601.82 RUB per month" in text
+    assert "Total (estimate): 3,616.76 RUB per month" in text
     assert "prices of 2026-11-24" in text
     for secret in stack.secret_values:
         assert secret not in text
@@ -32,4 +32,4 @@ def test_json_carries_resources_outputs_and_cost(stacks: dict[str, OfflineStack]
     cost = data["cost"]
     assert isinstance(cost, dict)
     assert cost["estimate"] is True
-    assert cost["monthly_rub"] == "3601.82"
+    assert cost["monthly_rub"] == "3616.76"

@@ -14,18 +14,22 @@ from campaignctl.stack.yandex.naming import RUSSIAN_ZONES
 from campaignctl.stack.yandex.offline import OfflineStack, PlannedResource, is_secret
 from tests.stack.conftest import MAIN, NAMES, example
 
-# Hand-derived from each campaign: functions = http + jobs + one per queue
-# worker (crm when a CRM is synced, sms when SMS registration is on); triggers
-# = one per queue + the daily report + one per draw; ciphertexts = the secrets
-# each function reads (see test_secrets_each_function_reads).
+# Hand-derived from each campaign: functions = http + jobs + relay + one per
+# queue worker (crm when a CRM is synced, sms when SMS registration is on);
+# triggers = one per queue + the daily report + one per draw + the relay's
+# every-minute timer; accounts = functions + gateway + trigger; KMS keys = one
+# per function + storage; ciphertexts = the secrets each function reads (see
+# test_secrets_each_function_reads; with codes, the workers read the key ring
+# that seals the queued messages).
 EXPECTED: dict[str, dict[str, int]] = {
     "receipt-draw": {  # webhook CRM, hotline, captcha, domain, 4 draws
-        "yandex:Function": 3,
+        "yandex:Function": 4,
         "yandex:MessageQueue": 2,
-        "yandex:FunctionTrigger": 1 + 1 + 4,
-        "yandex:IamServiceAccount": 5,
-        "yandex:KmsSymmetricKey": 4,
-        "yandex:KmsSecretCiphertext": 9,
+        "yandex:FunctionTrigger": 1 + 1 + 4 + 1,
+        "yandex:IamServiceAccount": 6,
+        "yandex:KmsSymmetricKey": 5,
+        # http 4, crm 2, jobs 2, relay 2 (db password, static key)
+        "yandex:KmsSecretCiphertext": 10,
         "yandex:StorageBucket": 4,
         "yandex:MdbMysqlCluster": 1,
         "yandex:ApiGateway": 1,
@@ -33,12 +37,13 @@ EXPECTED: dict[str, dict[str, int]] = {
         "yandex:CdnResource": 1,
     },
     "bottle-caps": {  # amoCRM, SMS, hotline, codes, 13 draws, no domain
-        "yandex:Function": 4,
+        "yandex:Function": 5,
         "yandex:MessageQueue": 4,
-        "yandex:FunctionTrigger": 2 + 1 + 13,
-        "yandex:IamServiceAccount": 6,
-        "yandex:KmsSymmetricKey": 5,
-        "yandex:KmsSecretCiphertext": 12,
+        "yandex:FunctionTrigger": 2 + 1 + 13 + 1,
+        "yandex:IamServiceAccount": 7,
+        "yandex:KmsSymmetricKey": 6,
+        # http 5, crm 3, sms 2, jobs 3, relay 2
+        "yandex:KmsSecretCiphertext": 15,
         "yandex:StorageBucket": 4,
         "yandex:MdbMysqlCluster": 1,
         "yandex:ApiGateway": 1,
@@ -46,12 +51,13 @@ EXPECTED: dict[str, dict[str, int]] = {
         "yandex:CdnResource": 0,
     },
     "loyalty-gift": {  # Bitrix24, hotline, no draws, no domain
-        "yandex:Function": 3,
+        "yandex:Function": 4,
         "yandex:MessageQueue": 2,
-        "yandex:FunctionTrigger": 1 + 1,
-        "yandex:IamServiceAccount": 5,
-        "yandex:KmsSymmetricKey": 4,
-        "yandex:KmsSecretCiphertext": 8,
+        "yandex:FunctionTrigger": 1 + 1 + 1,
+        "yandex:IamServiceAccount": 6,
+        "yandex:KmsSymmetricKey": 5,
+        # http 3, crm 2, jobs 2, relay 2
+        "yandex:KmsSecretCiphertext": 9,
         "yandex:StorageBucket": 4,
         "yandex:MdbMysqlCluster": 1,
         "yandex:ApiGateway": 1,
@@ -132,8 +138,28 @@ def test_no_admin_or_editor_role(stack: OfflineStack) -> None:
     for name, role in roles.items():
         assert role.split(".")[-1] not in {"admin", "editor", "owner"}, (name, role)
         assert role not in {"admin", "editor", "owner", "viewer"}, (name, role)
-    folder = {r.inputs["role"] for r in stack.of_type("yandex:ResourcemanagerFolderIamMember")}
-    assert folder == {"ymq.writer", "ymq.reader"}
+    folder = {
+        (r.name, r.inputs["role"]) for r in stack.of_type("yandex:ResourcemanagerFolderIamMember")
+    }
+    # Only the relay writes to the queues (http commits to the outbox), only the
+    # triggers' account reads them.
+    assert folder == {
+        ("sa-relay-ymq-writer", "ymq.writer"),
+        ("sa-trigger-ymq-reader", "ymq.reader"),
+    }
+
+
+def test_only_the_relay_knows_the_queues(stack: OfflineStack) -> None:
+    queues = {
+        q.name: q for q in stack.of_type("yandex:MessageQueue") if not q.name.endswith("-dlq")
+    }
+    for function in stack.of_type("yandex:Function"):
+        urls = {k for k in function.inputs["environment"] if k.startswith("CAMPAIGNCTL_QUEUE_URL_")}
+        expected = {f"CAMPAIGNCTL_QUEUE_URL_{q.upper()}" for q in queues}
+        assert urls == (expected if function.name == "relay" else set()), function.name
+    (relay,) = [f for f in stack.of_type("yandex:Function") if f.name == "relay"]
+    assert relay.inputs["entrypoint"] == "campaignctl.stack.yandex.handler.relay"
+    assert int(relay.inputs["executionTimeout"]) <= 60
 
 
 def test_each_function_runs_as_its_own_account(stack: OfflineStack) -> None:
@@ -183,7 +209,7 @@ def test_no_secret_in_plain_text_in_any_input(stack: OfflineStack) -> None:
 
 def test_static_keys_mark_their_secret_output(stack: OfflineStack) -> None:
     keys = stack.of_type("yandex:IamServiceAccountStaticAccessKey")
-    assert sorted(k.name for k in keys) == ["sa-http-static-key", "sa-jobs-static-key"]
+    assert sorted(k.name for k in keys) == ["sa-jobs-static-key", "sa-relay-static-key"]
     for key in keys:
         assert "secretKey" in key.secret_outputs  # the engine sees the wire name
 
@@ -198,10 +224,10 @@ def test_secrets_each_function_reads(stacks: dict[str, OfflineStack]) -> None:
         "http": [
             f"{prefix}{s}"
             for s in ("ADMIN_TOKEN", "CAPTCHA_SECRET", "DB_PASSWORD", "HOTLINE_WEBHOOK_SECRET")
-        ]
-        + [f"{prefix}STATIC_SECRET_KEY"],
+        ],
         "crm": [f"{prefix}CRM_SECRET", f"{prefix}DB_PASSWORD"],
         "jobs": [f"{prefix}DB_PASSWORD", f"{prefix}STATIC_SECRET_KEY"],
+        "relay": [f"{prefix}DB_PASSWORD", f"{prefix}STATIC_SECRET_KEY"],
     }
     decrypters = {
         b.name: b.inputs["members"]

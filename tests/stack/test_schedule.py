@@ -8,6 +8,7 @@ import pytest
 
 from campaignctl.stack.yandex.offline import OfflineStack
 from campaignctl.stack.yandex.schedule import (
+    RELAY_CRON,
     cron_problems,
     daily_utc_cron,
     fires_at,
@@ -23,9 +24,18 @@ def test_every_trigger_cron_is_valid(stack: OfflineStack) -> None:
         for t in stack.of_type("yandex:FunctionTrigger")
         if "timer" in t.inputs
     ]
-    assert len(crons) == 1 + len(stack.campaign.draws)
+    assert len(crons) == 1 + len(stack.campaign.draws) + 1  # report, draws, relay
     for cron in crons:
         assert cron_problems(cron) == []
+
+
+def test_the_relay_runs_every_minute(stack: OfflineStack) -> None:
+    (trigger,) = [t for t in stack.of_type("yandex:FunctionTrigger") if t.name == "timer-relay"]
+    assert trigger.inputs["timer"]["cronExpression"] == RELAY_CRON == "* * ? * * *"
+    assert trigger.inputs["function"]["id"] == "relay-id"
+    start = datetime(2027, 6, 10, 23, 58, tzinfo=UTC)
+    for minute in range(5):  # across midnight, every minute
+        assert fires_at(RELAY_CRON, start + timedelta(minutes=minute))
 
 
 def test_draw_timers_fire_at_the_draw_in_utc(stack: OfflineStack) -> None:

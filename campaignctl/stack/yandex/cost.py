@@ -37,7 +37,10 @@ SECONDS_PER_CALL = {
     "crm": Decimal(1),
     "sms": Decimal(1),
     "jobs": Decimal(60),
+    "relay": Decimal("0.5"),
 }
+RELAY_CALLS_PER_MONTH = 60 * 24 * MONTH_DAYS
+"""The relay's timer fires every minute, all month; most runs find a few messages or none."""
 QUEUE_REQUESTS_PER_MESSAGE = 3  # send, receive, delete
 TRIGGER_POLLS_PER_MONTH = 3 * 60 * 24 * MONTH_DAYS
 """A queue trigger long-polls (20 s) its queue: 3 receives a minute, all month."""
@@ -170,6 +173,8 @@ def _function_calls(stack: OfflineStack) -> dict[str, Decimal]:
     api_calls = stack_traffic(stack).per_month * API_SHARE
     roles = {r.name for r in stack.of_type("yandex:Function")}
     calls = {"http": api_calls, "jobs": Decimal(MONTH_DAYS + len(stack.campaign.draws))}
+    if "relay" in roles:
+        calls["relay"] = Decimal(RELAY_CALLS_PER_MONTH)
     for worker in ("crm", "sms"):
         if worker in roles:
             calls[worker] = api_calls * MESSAGE_SHARE

@@ -1,8 +1,8 @@
 """Cloud Functions: the same runtime code as the local server, one function per role.
 
 ``http`` serves the API and the SMS/hotline webhooks behind the API Gateway;
-``crm`` and ``sms`` are queue workers; ``jobs`` runs the daily report and the
-draws on timers. All share one package (:mod:`.package`); the entry point and
+``relay`` moves the outbox into Message Queue every minute; ``crm`` and ``sms``
+are queue workers; ``jobs`` runs the daily report and the draws on timers. All share one package (:mod:`.package`); the entry point and
 ``CAMPAIGNCTL_ROLE`` say which part of the runtime a function runs. Secrets
 arrive only as KMS ciphertexts (``CAMPAIGNCTL_SECRET_<NAME>``) with the key id
 to decrypt them (``CAMPAIGNCTL_KMS_KEY_ID``).
@@ -20,6 +20,7 @@ from campaignctl.stack.yandex.naming import (
     FUNCTION_RUNTIME,
     HTTP_ENTRYPOINT,
     QUEUE_ENTRYPOINT,
+    RELAY_ENTRYPOINT,
     TIMER_ENTRYPOINT,
     Naming,
 )
@@ -39,6 +40,7 @@ SHAPES: dict[str, Shape] = {
     "crm": Shape(QUEUE_ENTRYPOINT, 128, 60, "CRM sync worker (queue trigger)"),
     "sms": Shape(QUEUE_ENTRYPOINT, 128, 60, "SMS reply worker (queue trigger)"),
     "jobs": Shape(TIMER_ENTRYPOINT, 512, 600, "daily report and draws (timer triggers)"),
+    "relay": Shape(RELAY_ENTRYPOINT, 128, 60, "outbox relay to Message Queue (every minute)"),
 }
 
 

@@ -1,4 +1,5 @@
-"""Cloud Function entry points: ``http`` (API Gateway), ``queue`` (Message Queue trigger), ``timer``.
+"""Cloud Function entry points: ``http`` (API Gateway), ``queue`` (Message Queue trigger),
+``timer`` and ``relay`` (timer triggers).
 
 The runtime is built once per cold start (:mod:`.coldstart`) and kept while
 the instance stays warm; every invocation reuses its database pool and its
@@ -8,8 +9,9 @@ the delivery worker's handler for its topic, and raises if any fails so the
 service delivers the batch again (receivers drop repeats by idempotency key;
 after the queue's redrive limit a message goes to its dead-letter queue);
 ``timer`` runs what is due at the event's minute (the daily report, a draw
-whose moment has come), plus the housekeeping and a bounded outbox drain, all
-safe to run twice.
+whose moment has come) and the housekeeping, all safe to run twice; ``relay``
+(its own function, on an every-minute timer) moves the outbox into Message
+Queue for a bounded time (:mod:`campaignctl.queue.relay`).
 """
 
 from __future__ import annotations
@@ -28,8 +30,8 @@ from campaignctl.stack.yandex.gateway import serve_event
 
 log = logging.getLogger(__name__)
 
-DRAIN_SECONDS = 20.0
-"""How long a timer run delivers outbox messages (the jobs function's timeout is 600 s)."""
+RELAY_SECONDS = 40.0
+"""How long a relay run claims new batches (the relay function's timeout is 60 s)."""
 
 _lock = threading.Lock()
 _state: dict[str, Any] = {}
@@ -58,6 +60,7 @@ def reset() -> None:
         cold = _state.pop("cold", None)
         _state.pop("app", None)
         loop = _state.pop("loop", None)
+        _state.pop("queues", None)
     if cold is not None:
         cold.context.engine.dispose()
     if loop is not None:
@@ -127,4 +130,33 @@ def timer(event: Mapping[str, Any], context: object = None) -> dict[str, Any]:
     from campaignctl.stack.yandex.jobs import run_due  # noqa: PLC0415
 
     cold = runtime(context)
-    return run_due(cold.context, event_time(event), drain_seconds=DRAIN_SECONDS)
+    return run_due(cold.context, event_time(event))
+
+
+def relay(event: Mapping[str, Any], context: object = None) -> dict[str, Any]:
+    """Every minute: due outbox messages to their queues (others delivered here)."""
+    from campaignctl.delivery.worker import build_worker  # noqa: PLC0415
+    from campaignctl.queue import OutboxQueue, RetryPolicy  # noqa: PLC0415
+    from campaignctl.queue.relay import Relay, route  # noqa: PLC0415
+    from campaignctl.stack.yandex.mq import relay_queues  # noqa: PLC0415
+
+    cold = runtime(context)
+    with _lock:
+        if "queues" not in _state:
+            _state["queues"] = relay_queues(os.environ, cold.secrets)
+        queues = _state["queues"]
+    engine = cold.context.engine
+    local = {
+        topic: handler
+        for topic, handler in build_worker(cold.campaign, engine).handlers.items()
+        if route(topic) not in queues
+    }
+    tally = Relay(OutboxQueue(engine), queues, local=local, policy=RetryPolicy.from_env()).run(
+        RELAY_SECONDS
+    )
+    return {
+        "relayed": tally.relayed,
+        "delivered": tally.local.delivered,
+        "retried": tally.retried + tally.local.retried,
+        "dead": tally.dead + tally.local.dead,
+    }

@@ -18,12 +18,13 @@ import pulumi_yandex as yandex
 from campaignctl.stack.yandex.naming import Naming
 
 FOLDER_ROLES: dict[str, tuple[str, ...]] = {
-    "http": ("ymq.writer",),  # enqueues CRM sync and SMS replies
+    "relay": ("ymq.writer",),  # moves CRM sync and SMS replies from the outbox to the queues
     "trigger": ("ymq.reader",),  # reads the queues for the queue triggers
 }
-"""Folder-level roles by account; the other accounts have none at folder level."""
-STATIC_KEYS = ("http", "jobs")
-"""Accounts that call an AWS-compatible API (SQS: http; S3: jobs) and need a static key."""
+"""Folder-level roles by account; the other accounts have none at folder level. The http
+function writes its messages to the outbox in the database, never to a queue itself."""
+STATIC_KEYS = ("relay", "jobs")
+"""Accounts that call an AWS-compatible API (SQS: relay; S3: jobs) and need a static key."""
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,8 @@ event's time and runs each of the campaign's timers (:func:`.schedule.timers`)
 whose cron matches that minute: the daily report (rewritten whole, so a second
 run leaves the same report) and draws (committed if no commitment exists yet,
 then drawn once: a round drawn before is reported, never drawn again). Every run
-also purges expired anti-fraud counters and delivers the outbox for a bounded
-time.
+also purges expired anti-fraud counters. The outbox is the relay function's
+(:func:`campaignctl.stack.yandex.handler.relay`), every minute.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from campaignctl.runtime.worker import PURGE_COUNTERS
 from campaignctl.stack.yandex.schedule import fires_at, timers
 
 
-def run_due(ctx: RuntimeContext, at: datetime, *, drain_seconds: float = 20.0) -> dict[str, Any]:
+def run_due(ctx: RuntimeContext, at: datetime) -> dict[str, Any]:
     ran: list[str] = []
     skipped: list[str] = []
     for timer in timers(ctx.campaign):
@@ -32,8 +32,7 @@ def run_due(ctx: RuntimeContext, at: datetime, *, drain_seconds: float = 20.0) -
             round_id = timer.job.removeprefix("draw:")
             (ran if _draw(ctx, round_id, at) else skipped).append(timer.job)
     PURGE_COUNTERS.run(ctx)
-    delivered = _drain(ctx, drain_seconds)
-    return {"at": at.isoformat(), "ran": ran, "skipped": skipped, "delivered": delivered}
+    return {"at": at.isoformat(), "ran": ran, "skipped": skipped}
 
 
 def _report(ctx: RuntimeContext, at: datetime) -> None:
@@ -54,11 +53,3 @@ def _draw(ctx: RuntimeContext, round_id: str, at: datetime) -> bool:
     except RoundAlreadyDrawn:
         return False
     return True
-
-
-def _drain(ctx: RuntimeContext, seconds: float) -> int:
-    from campaignctl.delivery.worker import build_worker, drain_for  # noqa: PLC0415
-
-    if seconds <= 0:
-        return 0
-    return drain_for(build_worker(ctx.campaign, ctx.engine), seconds).delivered

@@ -28,9 +28,15 @@ HANDLER_MODULE = "campaignctl.stack.yandex.handler"
 HTTP_ENTRYPOINT = f"{HANDLER_MODULE}.http"
 QUEUE_ENTRYPOINT = f"{HANDLER_MODULE}.queue"
 TIMER_ENTRYPOINT = f"{HANDLER_MODULE}.timer"
+RELAY_ENTRYPOINT = f"{HANDLER_MODULE}.relay"
 FUNCTION_ARCHIVE_NAME = "campaignctl-function.zip"
 
 _NAME = re.compile(r"[^a-z0-9-]+")
+
+
+def queue_url_variable(worker: str) -> str:
+    """The relay function's setting that holds the URL of ``worker``'s queue."""
+    return f"CAMPAIGNCTL_QUEUE_URL_{worker.upper()}"
 
 
 @dataclass(frozen=True)

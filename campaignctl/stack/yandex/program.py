@@ -21,7 +21,12 @@ from campaignctl.stack.yandex.buckets import Buckets, BucketsArgs
 from campaignctl.stack.yandex.domain import YANDEX_NAME_SERVERS, Domain, DomainArgs
 from campaignctl.stack.yandex.functions import Functions, FunctionsArgs, FunctionSpec
 from campaignctl.stack.yandex.identities import Identities, IdentitiesArgs
-from campaignctl.stack.yandex.naming import CONFIG_NAMESPACE, Naming, naming
+from campaignctl.stack.yandex.naming import (
+    CONFIG_NAMESPACE,
+    Naming,
+    naming,
+    queue_url_variable,
+)
 from campaignctl.stack.yandex.openapi import HOTLINE_WEBHOOK_PATH, SMS_INBOUND_PATH
 from campaignctl.stack.yandex.package import build_bundle
 from campaignctl.stack.yandex.queues import Queues, QueuesArgs, workers
@@ -32,7 +37,7 @@ from campaignctl.stack.yandex.vault import Reader, Vault, VaultArgs
 
 UNPROTECT_KEY = "unprotect"
 STATIC_SECRET = "static_secret_key"  # noqa: S105 - a name, not a value
-"""The sealed secret half of a function's static key (SQS for http, S3 for jobs)."""
+"""The sealed secret half of a function's static key (SQS for relay, S3 for jobs)."""
 
 
 @dataclass(frozen=True)
@@ -76,9 +81,9 @@ def _settings(
     }
     if role in ids.static_keys:
         settings["CAMPAIGNCTL_STATIC_ACCESS_KEY_ID"] = ids.static_keys[role].access_key
-    if role == "http":
+    if role == "relay":
         for worker, queue in sorted(queues.queues.items()):
-            settings[f"CAMPAIGNCTL_QUEUE_{worker.upper()}"] = queue.id
+            settings[queue_url_variable(worker)] = queue.id  # the queue's URL
     if role == "jobs":
         for part, bucket in sorted(buckets.private.items()):
             settings[f"CAMPAIGNCTL_BUCKET_{part.upper().replace('-', '_')}"] = bucket.bucket
@@ -119,7 +124,7 @@ def yandex_program(campaign: Campaign, artifacts: Path) -> dict[str, Any]:
     )
     opts = pulumi.ResourceOptions(provider=provider)
     queue_workers = workers(campaign)
-    roles = ("http", *queue_workers, "jobs")
+    roles = ("http", *queue_workers, "jobs", "relay")
     ids = Identities("identities", IdentitiesArgs(n, (*roles, "gateway", "trigger")), opts)
     buckets = Buckets("buckets", BucketsArgs(n, ids.accounts["jobs"].id, config.protect), opts)
     database = db.Database(
@@ -172,6 +177,7 @@ def yandex_program(campaign: Campaign, artifacts: Path) -> dict[str, Any]:
             queues=queues.queues,
             workers={w: fn[w] for w in queue_workers},
             jobs=fn["jobs"],
+            relay=fn["relay"],
             timers=timers(campaign),
         ),
         opts,

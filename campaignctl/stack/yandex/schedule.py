@@ -15,6 +15,8 @@ from campaignctl.model.prizes import Draw
 
 REPORT_LOCAL_TIME = time(9, 0)
 """The daily report runs at 09:00 in the campaign's time zone."""
+RELAY_CRON = "* * ? * * *"
+"""The outbox relay runs every minute (the finest a timer trigger fires)."""
 
 _RANGES = (("minute", 0, 59), ("hour", 0, 23), ("day", 1, 31), ("month", 1, 12))
 

@@ -12,8 +12,9 @@ from typing import Literal
 
 from campaignctl.model import Campaign
 
-Role = Literal["http", "crm", "sms", "jobs"]
-"""The functions of the stack: API and webhooks, CRM sync worker, SMS worker, timed jobs."""
+Role = Literal["http", "crm", "sms", "jobs", "relay"]
+"""The functions of the stack: API and webhooks, CRM sync worker, SMS worker, timed jobs,
+the outbox relay."""
 Source = Literal["generated", "env", "codes_key", "stack"]
 
 GENERATED_LENGTH = 32
@@ -44,7 +45,7 @@ def secret_specs(campaign: Campaign) -> tuple[SecretSpec, ...]:
         SecretSpec(
             "db_password",
             "generated",
-            frozenset({"http", "crm", "sms", "jobs"}),
+            frozenset({"http", "crm", "sms", "jobs", "relay"}),
             "password of the campaign's MySQL user",
         ),
         SecretSpec(
@@ -79,12 +80,18 @@ def secret_specs(campaign: Campaign) -> tuple[SecretSpec, ...]:
             )
         )
     if campaign.codes is not None:
+        # The key ring also seals personal data and queued messages: the workers open
+        # them, and the relay does for topics it delivers itself (a CSV-import CRM).
+        readers: set[Role] = {"http", "jobs", "crm", "sms"}
+        if campaign.crm is not None and campaign.crm.target == "csv":
+            readers.add("relay")
         specs.append(
             SecretSpec(
                 "codes_key",
                 "codes_key",
-                frozenset({"http", "jobs"}),
-                "the campaign's codes key (.campaignctl/codes.key): checks codes",
+                frozenset(readers),
+                "the campaign's codes key (.campaignctl/codes.key): checks codes, "
+                "seals personal data and queued messages",
             )
         )
     crm_env = _env_name(campaign.crm.secret_ref) if campaign.crm is not None else None

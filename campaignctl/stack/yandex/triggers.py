@@ -3,7 +3,9 @@
 Queue triggers hand batches to the worker functions. Timer triggers wake the
 jobs function on time; a trigger in pulumi-yandex 0.13 carries no payload, so
 the timer handler runs whatever is due at the event's time (the daily report,
-a draw whose moment has come), idempotently. Cron is UTC (:mod:`.schedule`).
+a draw whose moment has come), idempotently. The relay function has a timer of
+its own, every minute, and one job: move the outbox into the queues (leases
+make two overlapping runs safe). Cron is UTC (:mod:`.schedule`).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import pulumi_yandex as yandex
 
 from campaignctl.stack.yandex.api import INVOKER_ROLE
 from campaignctl.stack.yandex.naming import Naming
-from campaignctl.stack.yandex.schedule import Timer
+from campaignctl.stack.yandex.schedule import RELAY_CRON, Timer
 
 BATCH_SIZE = "10"
 BATCH_CUTOFF_SECONDS = "10"
@@ -29,6 +31,7 @@ class TriggersArgs:
     queues: Mapping[str, yandex.MessageQueue]
     workers: Mapping[str, yandex.Function]
     jobs: yandex.Function
+    relay: yandex.Function
     timers: tuple[Timer, ...]
 
 
@@ -38,7 +41,7 @@ class Triggers(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         n = args.naming
         invoker = [pulumi.Output.concat("serviceAccount:", args.service_account_id)]
-        invoked = {**args.workers, "jobs": args.jobs}
+        invoked = {**args.workers, "jobs": args.jobs, "relay": args.relay}
         for role, function in sorted(invoked.items()):
             yandex.FunctionIamBinding(
                 f"{role}-invoker",
@@ -78,4 +81,16 @@ class Triggers(pulumi.ComponentResource):
                 folder_id=n.target.folder_id,
                 opts=child,
             )
+        yandex.FunctionTrigger(
+            "timer-relay",
+            name=n.name("timer-relay"),
+            description="outbox relay to Message Queue, every minute (cron in UTC)",
+            timer=yandex.FunctionTriggerTimerArgs(cron_expression=RELAY_CRON),
+            function=yandex.FunctionTriggerFunctionArgs(
+                id=args.relay.id, service_account_id=args.service_account_id
+            ),
+            labels=n.labels,
+            folder_id=n.target.folder_id,
+            opts=child,
+        )
         self.register_outputs({})
