@@ -46,6 +46,14 @@ def router(ctx: RuntimeContext) -> APIRouter:
     service = RegistrationService(ctx)
     loyalty_form = takes_delivery_requests(ctx.campaign)
 
+    async def serve(request: Request) -> Response:
+        return await register(request)
+
+    # The hot path: a plain Starlette route, matched before the documented one
+    # below (same path, same handler), so a registration skips FastAPI's
+    # dependency solving. The documented route keeps /openapi.json accurate.
+    api.add_route("/api/v1/registrations", serve, methods=["POST"], include_in_schema=False)
+
     @api.post(
         "/api/v1/registrations",
         status_code=201,
