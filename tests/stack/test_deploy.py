@@ -7,9 +7,17 @@ from pathlib import Path
 
 import pytest
 
+from campaignctl.codes.keys import key_path
 from campaignctl.errors import UserError
 from campaignctl.spec import load_campaign
-from campaignctl.stack.yandex.deploy import bucket_backend, deploy, destroy, preflight
+from campaignctl.stack.yandex.deploy import (
+    _secret_value,
+    bucket_backend,
+    deploy,
+    destroy,
+    preflight,
+)
+from campaignctl.stack.yandex.secrets import secret_specs
 from tests.stack.conftest import MAIN, campaign_path, example
 
 READY = {
@@ -77,3 +85,17 @@ def test_bucket_backend_needs_its_own_keys() -> None:
     assert url.startswith("s3://promolab-pulumi-state?endpoint=storage.yandexcloud.net")
     with pytest.raises(UserError, match="AWS_ACCESS_KEY_ID"):
         preflight(example(MAIN), backend=url, env=READY, which=_installed, certificate_id="c")
+
+
+def test_a_campaign_without_codes_ships_one_shared_key_ring(tmp_path: Path) -> None:
+    # Without it every function instance would seal personal data with a key of
+    # its own, and no other instance could open it.
+    shutil.copytree(campaign_path(MAIN).parent, tmp_path / "c")
+    campaign = load_campaign(tmp_path / "c" / "campaign.yaml")
+    assert campaign.codes is None
+    spec = next(s for s in secret_specs(campaign) if s.source == "codes_key")
+    assert {"http", "crm", "jobs"} <= spec.readers
+    first = _secret_value(spec, campaign, {}, None)
+    assert first == key_path(campaign.folder).read_text(encoding="ascii")
+    assert key_path(campaign.folder).stat().st_mode & 0o777 == 0o600
+    assert _secret_value(spec, campaign, {}, None) == first  # made once, then kept

@@ -28,8 +28,9 @@ EXPECTED: dict[str, dict[str, int]] = {
         "yandex:FunctionTrigger": 1 + 1 + 4 + 1,
         "yandex:IamServiceAccount": 6,
         "yandex:KmsSymmetricKey": 5,
-        # http 4, crm 2, jobs 2, relay 2 (db password, static key)
-        "yandex:KmsSecretCiphertext": 10,
+        # http 5, crm 3, jobs 3, relay 2 (db password, static key; the key ring
+        # goes to http, crm and jobs even without codes: it seals personal data)
+        "yandex:KmsSecretCiphertext": 13,
         "yandex:StorageBucket": 4,
         "yandex:MdbMysqlCluster": 1,
         "yandex:ApiGateway": 1,
@@ -56,8 +57,8 @@ EXPECTED: dict[str, dict[str, int]] = {
         "yandex:FunctionTrigger": 1 + 1 + 1,
         "yandex:IamServiceAccount": 6,
         "yandex:KmsSymmetricKey": 5,
-        # http 3, crm 2, jobs 2, relay 2
-        "yandex:KmsSecretCiphertext": 9,
+        # http 4, crm 3, jobs 3, relay 2 (the key ring, codes or not)
+        "yandex:KmsSecretCiphertext": 12,
         "yandex:StorageBucket": 4,
         "yandex:MdbMysqlCluster": 1,
         "yandex:ApiGateway": 1,
@@ -220,13 +221,21 @@ def test_secrets_each_function_reads(stacks: dict[str, OfflineStack]) -> None:
         for f in stacks[MAIN].of_type("yandex:Function")
     }
     prefix = "CAMPAIGNCTL_SECRET_"
+    # The receipt campaign has no codes, but its key ring still seals personal data
+    # and queued messages, so every function that opens them gets it.
     assert env == {
         "http": [
             f"{prefix}{s}"
-            for s in ("ADMIN_TOKEN", "CAPTCHA_SECRET", "DB_PASSWORD", "HOTLINE_WEBHOOK_SECRET")
+            for s in (
+                "ADMIN_TOKEN",
+                "CAPTCHA_SECRET",
+                "CODES_KEY",
+                "DB_PASSWORD",
+                "HOTLINE_WEBHOOK_SECRET",
+            )
         ],
-        "crm": [f"{prefix}CRM_SECRET", f"{prefix}DB_PASSWORD"],
-        "jobs": [f"{prefix}DB_PASSWORD", f"{prefix}STATIC_SECRET_KEY"],
+        "crm": [f"{prefix}CODES_KEY", f"{prefix}CRM_SECRET", f"{prefix}DB_PASSWORD"],
+        "jobs": [f"{prefix}CODES_KEY", f"{prefix}DB_PASSWORD", f"{prefix}STATIC_SECRET_KEY"],
         "relay": [f"{prefix}DB_PASSWORD", f"{prefix}STATIC_SECRET_KEY"],
     }
     decrypters = {

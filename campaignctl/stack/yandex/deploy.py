@@ -111,9 +111,10 @@ def _campaign_secrets(
                 f"--domains {target.domain}, then pass its id as certificate_id",
             )
         )
-    if any(s.source == "codes_key" for s in secret_specs(campaign)):
+    if campaign.codes is not None:
         from campaignctl.codes.keys import key_path  # noqa: PLC0415 - only campaigns with codes
 
+        # Printed codes depend on this key: never make a new one behind the user's back.
         if not key_path(campaign.folder).exists():
             missing.append(
                 Missing(
@@ -158,8 +159,12 @@ def _secret_value(spec: SecretSpec, campaign: Campaign, env: Env, current: str |
     if spec.source == "env" and spec.env:
         return env[spec.env]
     if spec.source == "codes_key":
-        from campaignctl.codes.keys import key_path  # noqa: PLC0415 - only campaigns with codes
+        from campaignctl.codes.keys import create_keys, key_path  # noqa: PLC0415
 
+        # A campaign without codes still needs one key ring shared by every function
+        # instance (it seals personal data); make it once, locally, like `up` does.
+        if campaign.codes is None:
+            create_keys(campaign.folder)
         # The key file as it is: the handler reads it with campaignctl.codes.keys.
         return key_path(campaign.folder).read_text(encoding="ascii")
     # Generated once, then kept in the stack's (encrypted) config.

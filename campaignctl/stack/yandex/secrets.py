@@ -79,21 +79,22 @@ def secret_specs(campaign: Campaign) -> tuple[SecretSpec, ...]:
                 "shared with the telephony provider: authorises IVR webhooks",
             )
         )
-    if campaign.codes is not None:
-        # The key ring also seals personal data and queued messages: the workers open
-        # them, and the relay does for topics it delivers itself (a CSV-import CRM).
-        readers: set[Role] = {"http", "jobs", "crm", "sms"}
-        if campaign.crm is not None and campaign.crm.target == "csv":
-            readers.add("relay")
-        specs.append(
-            SecretSpec(
-                "codes_key",
-                "codes_key",
-                frozenset(readers),
-                "the campaign's codes key (.campaignctl/codes.key): checks codes, "
-                "seals personal data and queued messages",
-            )
+    # Every campaign ships its key ring (.campaignctl/codes.key), codes or not: it
+    # seals personal data and queued messages, and every function instance must
+    # open what another sealed. The workers open queued messages, and the relay
+    # does for topics it delivers itself (a CSV-import CRM).
+    readers: set[Role] = {"http", "jobs", "crm", "sms"}
+    if campaign.crm is not None and campaign.crm.target == "csv":
+        readers.add("relay")
+    specs.append(
+        SecretSpec(
+            "codes_key",
+            "codes_key",
+            frozenset(readers),
+            "the campaign's key ring (.campaignctl/codes.key): checks codes, "
+            "seals personal data and queued messages",
         )
+    )
     crm_env = _env_name(campaign.crm.secret_ref) if campaign.crm is not None else None
     if crm_env is not None:
         specs.append(
