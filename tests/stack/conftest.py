@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import socket
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from moto.server import ThreadedMotoServer
 
 from campaignctl.model import Campaign
 from campaignctl.spec import load_campaign
@@ -33,3 +36,21 @@ def stack(request: pytest.FixtureRequest, stacks: dict[str, OfflineStack]) -> Of
 
 def campaign_path(name: str) -> Path:
     return next(p for p in EXAMPLES if p.parent.name == name)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def s3_endpoint() -> Iterator[str]:
+    """moto's S3 server on 127.0.0.1 (real HTTP), one per test module."""
+    port = _free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.stop()

@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import pulumi_yandex
 import pytest
 
 from campaignctl.stack.yandex.naming import RUSSIAN_ZONES
-from campaignctl.stack.yandex.offline import OfflineStack, PlannedResource, is_secret
+from campaignctl.stack.yandex.offline import OfflineStack, PlannedResource, is_secret, run_offline
 from tests.stack.conftest import MAIN, NAMES, example
 
 # Hand-derived from each campaign: functions = http + jobs + relay + one per
@@ -313,3 +314,37 @@ def test_outputs_for_the_operator(stacks: dict[str, OfflineStack]) -> None:
     assert caps["sms_short_number"] == "7373"
     assert caps["sms_webhook_url"] == f"{caps['api_url']}/api/v1/sms/inbound"
     assert caps["sms_webhook_secret"] == "[secret]"
+
+
+@pytest.fixture(scope="module")
+def csv_stack() -> OfflineStack:
+    """The main example with a CRM that imports files: the relay writes the CSV exports."""
+    campaign = example(MAIN)
+    assert campaign.crm is not None
+    return run_offline(replace(campaign, crm=replace(campaign.crm, target="csv")))
+
+
+def test_only_a_csv_crm_lets_the_relay_put_exports(
+    stacks: dict[str, OfflineStack], csv_stack: OfflineStack
+) -> None:
+    for stack in (*stacks.values(), csv_stack):
+        relay = next(f for f in stack.of_type("yandex:Function") if f.name == "relay")
+        reports = next(b for b in stack.of_type("yandex:StorageBucket") if b.name == "reports")
+        statements = json.loads(reports.inputs["policy"])["Statement"]
+        bindings = {b.name: b.inputs for b in stack.of_type("yandex:KmsSymmetricKeyIamBinding")}
+        if stack is not csv_stack:
+            assert "CAMPAIGNCTL_BUCKET_REPORTS" not in relay.inputs["environment"]
+            assert [s["Sid"] for s in statements] == ["JobsFunction"]
+            assert "storage-key-exporter" not in bindings
+            continue
+        assert (
+            relay.inputs["environment"]["CAMPAIGNCTL_BUCKET_REPORTS"] == (reports.inputs["bucket"])
+        )
+        jobs, export = statements
+        assert jobs["Principal"] == {"CanonicalUser": "sa-jobs-id"}
+        # Put, under crm-exports/ only: no reading, no listing, no other prefix.
+        assert export["Principal"] == {"CanonicalUser": "sa-relay-id"}
+        assert export["Action"] == ["s3:PutObject"]
+        assert export["Resource"] == [f"arn:aws:s3:::{reports.inputs['bucket']}/crm-exports/*"]
+        assert bindings["storage-key-exporter"]["role"] == "kms.keys.encrypter"
+        assert bindings["storage-key-exporter"]["members"] == ["serviceAccount:sa-relay-id"]

@@ -29,6 +29,10 @@ JOBS_ACCESS = {
     "archives": ("s3:GetObject", "s3:PutObject", "s3:ListBucket"),
 }
 """What the jobs function may do in each private bucket (bucket policy, not a folder role)."""
+EXPORTS_PREFIX = "crm-exports"
+EXPORTS_ACCESS = ("s3:PutObject",)
+"""What the CSV exporter (the relay, for a CRM that imports files) may do: put objects
+under ``crm-exports/`` of the reports bucket, nothing else (no reading, no listing)."""
 
 
 def public_read_policy(bucket: str) -> str:
@@ -48,21 +52,29 @@ def public_read_policy(bucket: str) -> str:
     )
 
 
-def account_policy(bucket: str, account_id: str, actions: tuple[str, ...]) -> str:
-    return json.dumps(
+def account_policy(
+    bucket: str, account_id: str, actions: tuple[str, ...], exporter_id: str | None = None
+) -> str:
+    statements: list[dict[str, object]] = [
         {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Sid": "JobsFunction",
-                    "Effect": "Allow",
-                    "Principal": {"CanonicalUser": account_id},
-                    "Action": list(actions),
-                    "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"],
-                }
-            ],
+            "Sid": "JobsFunction",
+            "Effect": "Allow",
+            "Principal": {"CanonicalUser": account_id},
+            "Action": list(actions),
+            "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"],
         }
-    )
+    ]
+    if exporter_id is not None:
+        statements.append(
+            {
+                "Sid": "CsvExport",
+                "Effect": "Allow",
+                "Principal": {"CanonicalUser": exporter_id},
+                "Action": list(EXPORTS_ACCESS),
+                "Resource": [f"arn:aws:s3:::{bucket}/{EXPORTS_PREFIX}/*"],
+            }
+        )
+    return json.dumps({"Version": "2012-10-17", "Statement": statements})
 
 
 def _lifecycle(part: str) -> list[yandex.StorageBucketLifecycleRuleArgs]:
@@ -94,10 +106,17 @@ def _lifecycle(part: str) -> list[yandex.StorageBucketLifecycleRuleArgs]:
 
 
 def _jobs_policy(
-    bucket: str, account_id: pulumi.Input[str], actions: tuple[str, ...]
+    bucket: str,
+    account_id: pulumi.Input[str],
+    actions: tuple[str, ...],
+    exporter_id: pulumi.Input[str] | None = None,
 ) -> pulumi.Output[str]:
-    return pulumi.Output.from_input(account_id).apply(
-        lambda sa: account_policy(bucket, sa, actions)
+    if exporter_id is None:
+        return pulumi.Output.from_input(account_id).apply(
+            lambda sa: account_policy(bucket, sa, actions)
+        )
+    return pulumi.Output.all(account_id, exporter_id).apply(
+        lambda ids: account_policy(bucket, ids[0], actions, ids[1])
     )
 
 
@@ -107,6 +126,9 @@ class BucketsArgs:
     jobs_account_id: pulumi.Input[str]
     protect: bool = True
     """False only on the way to an explicit destroy of protected resources (deploy.destroy)."""
+    exporter_account_id: pulumi.Input[str] | None = None
+    """The account that puts CSV CRM exports into the reports bucket (campaigns whose CRM
+    imports files), or None."""
 
 
 class Buckets(pulumi.ComponentResource):
@@ -147,6 +169,15 @@ class Buckets(pulumi.ComponentResource):
             members=[pulumi.Output.concat("serviceAccount:", args.jobs_account_id)],
             opts=child,
         )
+        if args.exporter_account_id is not None:
+            # PutObject into an SSE-KMS bucket encrypts; a single PUT needs nothing more.
+            yandex.KmsSymmetricKeyIamBinding(
+                "storage-key-exporter",
+                symmetric_key_id=self.key.id,
+                role="kms.keys.encrypter",
+                members=[pulumi.Output.concat("serviceAccount:", args.exporter_account_id)],
+                opts=child,
+            )
         encryption = yandex.StorageBucketServerSideEncryptionConfigurationArgs(
             rule=yandex.StorageBucketServerSideEncryptionConfigurationRuleArgs(
                 apply_server_side_encryption_by_default=yandex.StorageBucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
@@ -159,7 +190,14 @@ class Buckets(pulumi.ComponentResource):
             bucket = n.bucket(part)
             actions = JOBS_ACCESS.get(part)
             policy = (
-                _jobs_policy(bucket, args.jobs_account_id, actions) if actions is not None else None
+                _jobs_policy(
+                    bucket,
+                    args.jobs_account_id,
+                    actions,
+                    args.exporter_account_id if part == "reports" else None,
+                )
+                if actions is not None
+                else None
             )
             self.private[part] = yandex.StorageBucket(
                 part,

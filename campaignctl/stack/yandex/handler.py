@@ -127,10 +127,12 @@ def event_time(event: Mapping[str, Any]) -> datetime:
 
 
 def timer(event: Mapping[str, Any], context: object = None) -> dict[str, Any]:
+    from campaignctl.stack.yandex.artefacts import reports_bucket  # noqa: PLC0415
     from campaignctl.stack.yandex.jobs import run_due  # noqa: PLC0415
 
     cold = runtime(context)
-    return run_due(cold.context, event_time(event))
+    bucket = reports_bucket(os.environ, cold.secrets)
+    return run_due(cold.context, event_time(event), bucket)
 
 
 def relay(event: Mapping[str, Any], context: object = None) -> dict[str, Any]:
@@ -154,9 +156,22 @@ def relay(event: Mapping[str, Any], context: object = None) -> dict[str, Any]:
     tally = Relay(OutboxQueue(engine), queues, local=local, policy=RetryPolicy.from_env()).run(
         RELAY_SECONDS
     )
-    return {
+    result: dict[str, Any] = {
         "relayed": tally.relayed,
         "delivered": tally.local.delivered,
         "retried": tally.retried + tally.local.retried,
         "dead": tally.dead + tally.local.dead,
     }
+    crm = cold.campaign.crm
+    if crm is not None and crm.target == "csv":
+        # A CRM that imports files: the relay spools its rows here (/tmp), so the
+        # same run writes them out and keeps the file in the reports bucket.
+        from campaignctl.stack.yandex.artefacts import (  # noqa: PLC0415
+            reports_bucket,
+            ship_crm_exports,
+        )
+
+        bucket = reports_bucket(os.environ, cold.secrets)
+        if bucket is not None:
+            result["uploaded"] = list(ship_crm_exports(cold.campaign, bucket))
+    return result

@@ -71,8 +71,18 @@ def _readers(
     return readers
 
 
+def exports_csv(campaign: Campaign) -> bool:
+    """A CRM that imports files: the relay spools the rows and puts the CSV into the bucket."""
+    return campaign.crm is not None and campaign.crm.target == "csv"
+
+
 def _settings(
-    role: str, ids: Identities, database: db.Database, queues: Queues, buckets: Buckets
+    role: str,
+    ids: Identities,
+    database: db.Database,
+    queues: Queues,
+    buckets: Buckets,
+    csv_export: bool,
 ) -> dict[str, pulumi.Input[str]]:
     settings: dict[str, pulumi.Input[str]] = {
         "CAMPAIGNCTL_DB_HOST": database.host,
@@ -84,6 +94,8 @@ def _settings(
     if role == "relay":
         for worker, queue in sorted(queues.queues.items()):
             settings[queue_url_variable(worker)] = queue.id  # the queue's URL
+        if csv_export:
+            settings["CAMPAIGNCTL_BUCKET_REPORTS"] = buckets.private["reports"].bucket
     if role == "jobs":
         for part, bucket in sorted(buckets.private.items()):
             settings[f"CAMPAIGNCTL_BUCKET_{part.upper().replace('-', '_')}"] = bucket.bucket
@@ -126,7 +138,17 @@ def yandex_program(campaign: Campaign, artifacts: Path) -> dict[str, Any]:
     queue_workers = workers(campaign)
     roles = ("http", *queue_workers, "jobs", "relay")
     ids = Identities("identities", IdentitiesArgs(n, (*roles, "gateway", "trigger")), opts)
-    buckets = Buckets("buckets", BucketsArgs(n, ids.accounts["jobs"].id, config.protect), opts)
+    csv_export = exports_csv(campaign)
+    buckets = Buckets(
+        "buckets",
+        BucketsArgs(
+            n,
+            ids.accounts["jobs"].id,
+            config.protect,
+            exporter_account_id=ids.accounts["relay"].id if csv_export else None,
+        ),
+        opts,
+    )
     database = db.Database(
         "database",
         db.DatabaseArgs(
@@ -148,7 +170,7 @@ def yandex_program(campaign: Campaign, artifacts: Path) -> dict[str, Any]:
                     ids.accounts[role].id,
                     vault.keys[role].id,
                     vault.ciphertexts[role],
-                    _settings(role, ids, database, queues, buckets),
+                    _settings(role, ids, database, queues, buckets, csv_export),
                 )
                 for role in roles
             ),

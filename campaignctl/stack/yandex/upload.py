@@ -47,7 +47,7 @@ def content_type(path: Path) -> str:
     )
 
 
-def _client(access: S3Access) -> Any:
+def s3_client(access: S3Access) -> Any:
     return boto3.client(
         "s3",
         endpoint_url=access.endpoint,
@@ -63,7 +63,7 @@ def upload_site(folder: Path, bucket: str, access: S3Access) -> Uploaded:
         raise UserError(
             "the rendered site has no index.html", hint="render the site first", path=folder
         )
-    client = _client(access)
+    client = s3_client(access)
     keys = []
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         key = path.relative_to(folder).as_posix()
