@@ -20,12 +20,13 @@ def runner() -> CliRunner:
     return CliRunner()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    """One headless Chromium (Debian's) for the whole session.
+    """A headless Chromium (Debian's) shared by the tests of one module.
 
-    Playwright's sync API runs one event loop per thread, so every browser test
-    shares this instance rather than starting its own.
+    Playwright's sync API keeps an event loop running in this thread while it is
+    open: two at once fail, and so does any later ``asyncio.run`` in the same
+    thread. Module scope starts one per module and stops it before the next.
     """
     executable = tools.require_chromium()
     sync_api = pytest.importorskip("playwright.sync_api")

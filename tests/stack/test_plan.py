@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from campaignctl.stack.yandex.offline import OfflineStack
+import asyncio
+
+from campaignctl.stack.yandex.offline import OfflineStack, run_offline
 from campaignctl.stack.yandex.plan import plan_from, render_text
-from tests.stack.conftest import MAIN
+from tests.stack.conftest import MAIN, example
 
 
 def test_text_lists_every_cloud_resource_and_the_estimate(stacks: dict[str, OfflineStack]) -> None:
@@ -33,3 +35,10 @@ def test_json_carries_resources_outputs_and_cost(stacks: dict[str, OfflineStack]
     assert isinstance(cost, dict)
     assert cost["estimate"] is True
     assert cost["monthly_rub"] == "3616.76"
+
+
+def test_plan_runs_after_asyncio_run_in_the_same_thread() -> None:
+    # asyncio.run() leaves the thread without a current loop; Pulumi needs one.
+    asyncio.run(asyncio.sleep(0))
+    stack = run_offline(example(MAIN))
+    assert stack.of_type("yandex:ApiGateway")

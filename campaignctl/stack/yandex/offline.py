@@ -10,6 +10,7 @@ static keys and ciphertexts (never derived from the plaintext).
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import secrets
@@ -172,8 +173,23 @@ async def _resolve(outputs: Mapping[str, Any]) -> dict[str, Any]:
     return resolved
 
 
+def _ensure_event_loop() -> None:
+    """Give this thread an open event loop for Pulumi's runtime to await on.
+
+    Pulumi uses the thread's current loop; an earlier ``asyncio.run`` in the same
+    thread (a server, a test) leaves none set, or a closed one.
+    """
+    try:
+        loop = asyncio.get_event_loop_policy().get_event_loop()
+    except RuntimeError:
+        loop = None
+    if loop is None or loop.is_closed():
+        asyncio.set_event_loop(asyncio.new_event_loop())
+
+
 def run_offline(campaign: Campaign, artifacts: Path | None = None) -> OfflineStack:
     """Run the campaign's Yandex stack program under mocks and return what it declared."""
+    _ensure_event_loop()
     target = naming(campaign).target
     config, made_up = _config(campaign)
     mocks = _Mocks(target.folder_id)
