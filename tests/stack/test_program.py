@@ -110,7 +110,42 @@ def test_other_buckets_are_private_versioned_and_encrypted(stack: OfflineStack) 
         assert i["lifecycleRules"], bucket.name
         for statement in json.loads(i.get("policy", '{"Statement": []}'))["Statement"]:
             assert statement["Principal"] != "*"
+            if statement["Sid"] == "GatewayReadsDraws":  # tested below
+                assert bucket.name == "reports"
+                continue
             assert statement["Principal"] == {"CanonicalUser": "sa-jobs-id"}
+
+
+def test_the_gateway_may_only_read_the_draws_files(stack: OfflineStack) -> None:
+    buckets = _buckets(stack)
+    reports = buckets["reports"]
+    gateway = [
+        s
+        for s in json.loads(reports.inputs["policy"])["Statement"]
+        if s["Principal"] == {"CanonicalUser": "sa-gateway-id"}
+    ]
+    assert gateway == [
+        {
+            "Sid": "GatewayReadsDraws",
+            "Effect": "Allow",
+            "Principal": {"CanonicalUser": "sa-gateway-id"},
+            "Action": ["s3:GetObject"],
+            "Resource": [f"arn:aws:s3:::{reports.inputs['bucket']}/draws/*"],
+        }
+    ]
+    for name, bucket in buckets.items():
+        if name != "reports" and "policy" in bucket.inputs:
+            assert "sa-gateway-id" not in bucket.inputs["policy"], name
+    bindings = {b.name: b.inputs for b in stack.of_type("yandex:KmsSymmetricKeyIamBinding")}
+    assert bindings["storage-key-gateway"] == {
+        "symmetricKeyId": "storage-key-id",
+        "role": "kms.keys.decrypter",
+        "members": ["serviceAccount:sa-gateway-id"],
+    }
+    # The gateway decrypts the storage key only: no function's secrets key.
+    for name, binding in bindings.items():
+        if name != "storage-key-gateway":
+            assert "serviceAccount:sa-gateway-id" not in binding["members"], name
 
 
 def test_every_queue_has_a_dead_letter_queue(stack: OfflineStack) -> None:
@@ -334,13 +369,13 @@ def test_only_a_csv_crm_lets_the_relay_put_exports(
         bindings = {b.name: b.inputs for b in stack.of_type("yandex:KmsSymmetricKeyIamBinding")}
         if stack is not csv_stack:
             assert "CAMPAIGNCTL_BUCKET_REPORTS" not in relay.inputs["environment"]
-            assert [s["Sid"] for s in statements] == ["JobsFunction"]
+            assert [s["Sid"] for s in statements] == ["JobsFunction", "GatewayReadsDraws"]
             assert "storage-key-exporter" not in bindings
             continue
         assert (
             relay.inputs["environment"]["CAMPAIGNCTL_BUCKET_REPORTS"] == (reports.inputs["bucket"])
         )
-        jobs, export = statements
+        jobs, export, _ = statements
         assert jobs["Principal"] == {"CanonicalUser": "sa-jobs-id"}
         # Put, under crm-exports/ only: no reading, no listing, no other prefix.
         assert export["Principal"] == {"CanonicalUser": "sa-relay-id"}

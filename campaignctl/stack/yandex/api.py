@@ -18,6 +18,8 @@ class ApiArgs:
     naming: Naming
     title: str
     site_bucket: pulumi.Input[str]
+    reports_bucket: pulumi.Input[str]
+    """Serves the drawn rounds' files (``draws/*``) to the gateway's account."""
     http_function: yandex.Function
     service_account_id: pulumi.Input[str]
     sms: bool
@@ -41,10 +43,18 @@ class Api(pulumi.ComponentResource):
             opts=child,
         )
         spec = pulumi.Output.all(
-            args.site_bucket, args.http_function.id, args.service_account_id
+            args.site_bucket, args.http_function.id, args.service_account_id, args.reports_bucket
         ).apply(
             lambda v: openapi_spec(
-                Routes(args.title, v[0], v[1], v[2], sms=args.sms, hotline=args.hotline)
+                Routes(
+                    args.title,
+                    v[0],
+                    v[1],
+                    v[2],
+                    sms=args.sms,
+                    hotline=args.hotline,
+                    reports_bucket=v[3],
+                )
             )
         )
         self.gateway = yandex.ApiGateway(

@@ -33,6 +33,10 @@ EXPORTS_PREFIX = "crm-exports"
 EXPORTS_ACCESS = ("s3:PutObject",)
 """What the CSV exporter (the relay, for a CRM that imports files) may do: put objects
 under ``crm-exports/`` of the reports bucket, nothing else (no reading, no listing)."""
+DRAWS_PREFIX = "draws"
+GATEWAY_ACCESS = ("s3:GetObject",)
+"""What the API Gateway's account may do in the reports bucket: read the drawn rounds'
+published files under ``draws/`` (served at ``/api/v1/draws/ROUND/FILE``), nothing else."""
 
 
 def public_read_policy(bucket: str) -> str:
@@ -53,7 +57,11 @@ def public_read_policy(bucket: str) -> str:
 
 
 def account_policy(
-    bucket: str, account_id: str, actions: tuple[str, ...], exporter_id: str | None = None
+    bucket: str,
+    account_id: str,
+    actions: tuple[str, ...],
+    exporter_id: str | None = None,
+    gateway_id: str | None = None,
 ) -> str:
     statements: list[dict[str, object]] = [
         {
@@ -72,6 +80,16 @@ def account_policy(
                 "Principal": {"CanonicalUser": exporter_id},
                 "Action": list(EXPORTS_ACCESS),
                 "Resource": [f"arn:aws:s3:::{bucket}/{EXPORTS_PREFIX}/*"],
+            }
+        )
+    if gateway_id is not None:
+        statements.append(
+            {
+                "Sid": "GatewayReadsDraws",
+                "Effect": "Allow",
+                "Principal": {"CanonicalUser": gateway_id},
+                "Action": list(GATEWAY_ACCESS),
+                "Resource": [f"arn:aws:s3:::{bucket}/{DRAWS_PREFIX}/*"],
             }
         )
     return json.dumps({"Version": "2012-10-17", "Statement": statements})
@@ -110,13 +128,10 @@ def _jobs_policy(
     account_id: pulumi.Input[str],
     actions: tuple[str, ...],
     exporter_id: pulumi.Input[str] | None = None,
+    gateway_id: pulumi.Input[str] | None = None,
 ) -> pulumi.Output[str]:
-    if exporter_id is None:
-        return pulumi.Output.from_input(account_id).apply(
-            lambda sa: account_policy(bucket, sa, actions)
-        )
-    return pulumi.Output.all(account_id, exporter_id).apply(
-        lambda ids: account_policy(bucket, ids[0], actions, ids[1])
+    return pulumi.Output.all(account_id, exporter_id, gateway_id).apply(
+        lambda ids: account_policy(bucket, ids[0], actions, ids[1], ids[2])
     )
 
 
@@ -129,6 +144,8 @@ class BucketsArgs:
     exporter_account_id: pulumi.Input[str] | None = None
     """The account that puts CSV CRM exports into the reports bucket (campaigns whose CRM
     imports files), or None."""
+    gateway_account_id: pulumi.Input[str] | None = None
+    """The API Gateway's account: reads ``draws/*`` of the reports bucket, or None."""
 
 
 class Buckets(pulumi.ComponentResource):
@@ -178,6 +195,15 @@ class Buckets(pulumi.ComponentResource):
                 members=[pulumi.Output.concat("serviceAccount:", args.exporter_account_id)],
                 opts=child,
             )
+        if args.gateway_account_id is not None:
+            # GetObject from an SSE-KMS bucket decrypts: the gateway needs that and no more.
+            yandex.KmsSymmetricKeyIamBinding(
+                "storage-key-gateway",
+                symmetric_key_id=self.key.id,
+                role="kms.keys.decrypter",
+                members=[pulumi.Output.concat("serviceAccount:", args.gateway_account_id)],
+                opts=child,
+            )
         encryption = yandex.StorageBucketServerSideEncryptionConfigurationArgs(
             rule=yandex.StorageBucketServerSideEncryptionConfigurationRuleArgs(
                 apply_server_side_encryption_by_default=yandex.StorageBucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
@@ -195,6 +221,7 @@ class Buckets(pulumi.ComponentResource):
                     args.jobs_account_id,
                     actions,
                     args.exporter_account_id if part == "reports" else None,
+                    args.gateway_account_id if part == "reports" else None,
                 )
                 if actions is not None
                 else None

@@ -4,7 +4,11 @@ Yandex API Gateway reads the routing from ``x-yc-apigateway-integration``
 extensions: ``object_storage`` serves files from the site bucket,
 ``cloud_functions`` invokes the http function with the gateway's service
 account. The most specific path wins, so the webhooks and ``/api/*`` take
-precedence over the greedy static path.
+precedence over the greedy static path, and a draw's published files
+(``/api/v1/draws/{round}/{file}``, one of :data:`DRAW_FILES`) come from
+``draws/{round}/{file}`` of the private reports bucket, where the draw's timer
+put them, rather than from the http function (whose local folder is empty in
+the cloud). ``/api/v1/draws`` itself, the list, stays on the function.
 """
 
 from __future__ import annotations
@@ -17,6 +21,11 @@ import yaml
 SMS_INBOUND_PATH = "/api/v1/sms/inbound"
 HOTLINE_WEBHOOK_PATH = "/api/v1/hotline/webhook"
 API_PREFIX = "/api/"
+DRAW_FILES_PATH = "/api/v1/draws/{round}/{file}"
+DRAWS_PREFIX = "draws"
+"""Where the jobs function puts a drawn round's files in the reports bucket."""
+DRAW_FILES = ("protocol.json", "protocol.html", "protocol.pdf", "entries.csv")
+"""The only objects the gateway serves from the reports bucket (the path's ``file`` enum)."""
 
 
 @dataclass(frozen=True)
@@ -27,10 +36,34 @@ class Routes:
     service_account_id: str
     sms: bool
     hotline: bool
+    reports_bucket: str
 
 
 def _path_parameter(name: str) -> list[dict[str, Any]]:
     return [{"name": name, "in": "path", "required": True, "schema": {"type": "string"}}]
+
+
+def _draw_files(r: Routes) -> dict[str, Any]:
+    parameters = [
+        {"name": "round", "in": "path", "required": True, "schema": {"type": "string"}},
+        {
+            "name": "file",
+            "in": "path",
+            "required": True,
+            "schema": {"type": "string", "enum": list(DRAW_FILES)},
+        },
+    ]
+    return {
+        "get": {
+            "parameters": parameters,
+            "x-yc-apigateway-integration": {
+                "type": "object_storage",
+                "bucket": r.reports_bucket,
+                "object": f"{DRAWS_PREFIX}/{{round}}/{{file}}",
+                "service_account_id": r.service_account_id,
+            },
+        }
+    }
 
 
 def _function(r: Routes) -> dict[str, Any]:
@@ -66,6 +99,7 @@ def openapi_document(r: Routes) -> dict[str, Any]:
                 "x-yc-apigateway-integration": _function(r),
             }
         },
+        DRAW_FILES_PATH: _draw_files(r),
     }
     webhook = {"post": {"x-yc-apigateway-integration": _function(r)}}
     if r.sms:

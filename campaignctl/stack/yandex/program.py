@@ -146,6 +146,7 @@ def yandex_program(campaign: Campaign, artifacts: Path) -> dict[str, Any]:
             ids.accounts["jobs"].id,
             config.protect,
             exporter_account_id=ids.accounts["relay"].id if csv_export else None,
+            gateway_account_id=ids.accounts["gateway"].id,
         ),
         opts,
     )
@@ -184,6 +185,7 @@ def yandex_program(campaign: Campaign, artifacts: Path) -> dict[str, Any]:
             n,
             title=campaign.campaign.name,
             site_bucket=buckets.site.bucket,
+            reports_bucket=buckets.private["reports"].bucket,
             http_function=fn["http"],
             service_account_id=ids.accounts["gateway"].id,
             sms=campaign.channels.sms is not None,
