@@ -16,6 +16,7 @@ from campaignctl.codes.ledger import CodeLedger
 from campaignctl.model.campaign import Campaign
 from campaignctl.runtime.captcha import CaptchaVerifier
 from campaignctl.runtime.commits import GroupCommit
+from campaignctl.runtime.photos import PhotoPut
 from campaignctl.runtime.sealing import Sealer
 
 Clock = Callable[[], datetime]
@@ -42,6 +43,9 @@ def clock_from_env() -> Clock:
 class Settings:
     site_dir: Path | None = None
     uploads_dir: Path | None = None
+    photo_put: PhotoPut | None = None
+    """Where receipt photos go instead of ``uploads_dir`` (the cloud's bucket): put after
+    the registration commits, under :func:`~campaignctl.runtime.photos.photo_key`."""
     admin_token: str | None = None
     instant_win: Literal["serial", "random"] = "serial"
     """``serial``: a code's prize is fixed by a keyed hash of its serial (the

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from campaignctl.runtime.form import Photo
+
+PhotoPut = Callable[[str, bytes], None]
+"""Puts a photo's bytes under an object key (the cloud: the reports bucket, ``receipts/*``)."""
+RECEIPTS_PREFIX = "receipts"
 
 _TYPES = {
     b"\xff\xd8\xff": ".jpg",
@@ -32,3 +37,8 @@ def save_photo(folder: Path, registration_id: str, photo: Photo) -> Path:
     finally:
         os.close(fd)
     return path
+
+
+def photo_key(registration_id: str, photo: Photo) -> str:
+    """The object key of a photo kept in a bucket: ``receipts/<registration id>.<ext>``."""
+    return f"{RECEIPTS_PREFIX}/{registration_id}{photo_suffix(photo.data) or '.bin'}"

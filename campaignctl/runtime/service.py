@@ -21,6 +21,7 @@ live and the serial not voided.
 
 from __future__ import annotations
 
+import logging
 import secrets
 import sqlite3
 import time
@@ -28,6 +29,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Literal, TypedDict
 
 from sqlalchemy import (
@@ -47,7 +49,7 @@ from campaignctl.runtime.context import RuntimeContext
 from campaignctl.runtime.form import Submission
 from campaignctl.runtime.mechanics import instant_win, receipts, tiers
 from campaignctl.runtime.participants import find_or_create
-from campaignctl.runtime.photos import save_photo
+from campaignctl.runtime.photos import photo_key, save_photo
 from campaignctl.runtime.sqlite_path import Savepoint, driver_cursor, is_sqlite
 from campaignctl.runtime.statements import (
     INSERT_RECEIPT,
@@ -61,6 +63,8 @@ from campaignctl.runtime.stock import claim
 from campaignctl.store import BatchRow
 
 Status = Literal[201, 409, 422, 429]
+log = logging.getLogger(__name__)
+
 DEADLOCK_RETRIES = 8
 
 
@@ -107,9 +111,12 @@ class RegistrationService:
             return step
         try:
             group = self.ctx.group_commit()
-            return group.run(step.work) if group is not None else self._alone(step.work)
+            result = group.run(step.work) if group is not None else self._alone(step.work)
         except Exception as exc:
             return step.refused(exc)
+        if step.committed is not None:
+            step.committed()
+        return result
 
     async def register_async(
         self, sub: Submission, *, ip: str | None = None, device: str | None = None
@@ -124,9 +131,12 @@ class RegistrationService:
         if isinstance(step, Result):
             return step
         try:
-            return await group.run_async(step.work)
+            result = await group.run_async(step.work)
         except Exception as exc:
             return step.refused(exc)
+        if step.committed is not None:
+            step.committed()
+        return result
 
     def _prepare(self, sub: Submission, ip: str | None, device: str | None) -> Result | _Step:
         ctx = self.ctx
@@ -423,6 +433,19 @@ class RegistrationService:
 
     # -- receipts ---------------------------------------------------------------
 
+    def _keep_photo(self, sub: Submission, reg_id: str) -> tuple[Path | None, str | None]:
+        """The local file of the photo (saved now) and the reference the receipt stores:
+        that file's path, or the bucket key the photo is put under after the commit."""
+        settings = self.ctx.settings
+        if sub.photo is None:
+            return None, None
+        if settings.photo_put is not None:
+            return None, photo_key(reg_id, sub.photo)
+        if settings.uploads_dir is not None:
+            path = save_photo(settings.uploads_dir, reg_id, sub.photo)
+            return path, str(path)
+        return None, None
+
     def _receipt_step(
         self, sub: Submission, subjects: Subjects, digest: bytes, now: datetime
     ) -> Result | _Step:
@@ -450,9 +473,8 @@ class RegistrationService:
         # Stores can only be checked on the photo; a photo alone needs a person to read it.
         pending = parsed is None or bool(rules.eligible_stores)
         reg_id = str(uuid.uuid4())
-        photo_path = None
-        if sub.photo is not None and self.ctx.settings.uploads_dir is not None:
-            photo_path = save_photo(self.ctx.settings.uploads_dir, reg_id, sub.photo)
+        photo_path, photo_ref = self._keep_photo(sub, reg_id)
+        put, photo = self.ctx.settings.photo_put, sub.photo
         tier = tiers.tier_on(campaign.mechanics, now.date())
         entries = tiers.entries(rules.draw_entries_per_receipt, tier)
         at = now.astimezone(UTC)
@@ -501,7 +523,7 @@ class RegistrationService:
                     "qr": sub.receipt_qr,
                     "total_kopecks": parsed.total_kopecks if parsed else None,
                     "purchased_at": parsed.purchased_at.astimezone(UTC) if parsed else None,
-                    "photo_path": str(photo_path) if photo_path else None,
+                    "photo_path": photo_ref,
                     "moderation": "pending" if pending else "none",
                     "note": None,
                 },
@@ -534,15 +556,27 @@ class RegistrationService:
                 )
             return _refused(exc)
 
-        return _Step(work, refused)
+        def committed() -> None:
+            # Only after the commit: the http account may put, never delete, so a
+            # refused registration must leave nothing in the bucket.
+            if put is None or photo is None or photo_ref is None:
+                return
+            try:
+                put(photo_ref, photo.data)
+            except Exception:
+                log.exception("receipt photo of %s not stored under %s", reg_id, photo_ref)
+
+        return _Step(work, refused, committed)
 
 
 @dataclass(frozen=True)
 class _Step:
-    """A registration's transaction body, and how to answer what it may raise."""
+    """A registration's transaction body, how to answer what it may raise, and what to do
+    once it is committed."""
 
     work: Callable[[Connection], Result]
     refused: Callable[[Exception], Result]
+    committed: Callable[[], None] | None = None
 
 
 def _refused(exc: Exception) -> Result:

@@ -29,9 +29,10 @@ EXPECTED: dict[str, dict[str, int]] = {
         "yandex:FunctionTrigger": 1 + 1 + 4 + 1,
         "yandex:IamServiceAccount": 6,
         "yandex:KmsSymmetricKey": 5,
-        # http 5, crm 3, jobs 3, relay 2 (db password, static key; the key ring
-        # goes to http, crm and jobs even without codes: it seals personal data)
-        "yandex:KmsSecretCiphertext": 13,
+        # http 6, crm 3, jobs 3, relay 2 (db password, static key - http's for the
+        # receipt photos; the key ring goes to http, crm and jobs even without
+        # codes: it seals personal data)
+        "yandex:KmsSecretCiphertext": 14,
         "yandex:StorageBucket": 4,
         "yandex:MdbMysqlCluster": 1,
         "yandex:ApiGateway": 1,
@@ -110,7 +111,7 @@ def test_other_buckets_are_private_versioned_and_encrypted(stack: OfflineStack) 
         assert i["lifecycleRules"], bucket.name
         for statement in json.loads(i.get("policy", '{"Statement": []}'))["Statement"]:
             assert statement["Principal"] != "*"
-            if statement["Sid"] == "GatewayReadsDraws":  # tested below
+            if statement["Sid"] in ("GatewayReadsDraws", "HttpPutsReceipts"):  # tested below
                 assert bucket.name == "reports"
                 continue
             assert statement["Principal"] == {"CanonicalUser": "sa-jobs-id"}
@@ -246,7 +247,11 @@ def test_no_secret_in_plain_text_in_any_input(stack: OfflineStack) -> None:
 
 def test_static_keys_mark_their_secret_output(stack: OfflineStack) -> None:
     keys = stack.of_type("yandex:IamServiceAccountStaticAccessKey")
-    assert sorted(k.name for k in keys) == ["sa-jobs-static-key", "sa-relay-static-key"]
+    expected = ["sa-jobs-static-key", "sa-relay-static-key"]
+    receipts = stack.campaign.mechanics.receipts
+    if receipts is not None and receipts.photo_upload:  # http puts the photos
+        expected = ["sa-http-static-key", *expected]
+    assert sorted(k.name for k in keys) == expected
     for key in keys:
         assert "secretKey" in key.secret_outputs  # the engine sees the wire name
 
@@ -268,6 +273,7 @@ def test_secrets_each_function_reads(stacks: dict[str, OfflineStack]) -> None:
                 "CODES_KEY",
                 "DB_PASSWORD",
                 "HOTLINE_WEBHOOK_SECRET",
+                "STATIC_SECRET_KEY",
             )
         ],
         "crm": [f"{prefix}CODES_KEY", f"{prefix}CRM_SECRET", f"{prefix}DB_PASSWORD"],
@@ -369,13 +375,16 @@ def test_only_a_csv_crm_lets_the_relay_put_exports(
         bindings = {b.name: b.inputs for b in stack.of_type("yandex:KmsSymmetricKeyIamBinding")}
         if stack is not csv_stack:
             assert "CAMPAIGNCTL_BUCKET_REPORTS" not in relay.inputs["environment"]
-            assert [s["Sid"] for s in statements] == ["JobsFunction", "GatewayReadsDraws"]
+            assert [s["Sid"] for s in statements if s["Sid"] != "HttpPutsReceipts"] == [
+                "JobsFunction",
+                "GatewayReadsDraws",
+            ]
             assert "storage-key-exporter" not in bindings
             continue
         assert (
             relay.inputs["environment"]["CAMPAIGNCTL_BUCKET_REPORTS"] == (reports.inputs["bucket"])
         )
-        jobs, export, _ = statements
+        jobs, export = statements[:2]
         assert jobs["Principal"] == {"CanonicalUser": "sa-jobs-id"}
         # Put, under crm-exports/ only: no reading, no listing, no other prefix.
         assert export["Principal"] == {"CanonicalUser": "sa-relay-id"}
@@ -383,3 +392,49 @@ def test_only_a_csv_crm_lets_the_relay_put_exports(
         assert export["Resource"] == [f"arn:aws:s3:::{reports.inputs['bucket']}/crm-exports/*"]
         assert bindings["storage-key-exporter"]["role"] == "kms.keys.encrypter"
         assert bindings["storage-key-exporter"]["members"] == ["serviceAccount:sa-relay-id"]
+
+
+def test_the_http_account_may_only_put_receipt_photos(stacks: dict[str, OfflineStack]) -> None:
+    for name, stack in stacks.items():
+        photos = name == MAIN  # the only example that takes receipt photos
+        http = next(f for f in stack.of_type("yandex:Function") if f.name == "http")
+        env = http.inputs["environment"]
+        buckets = _buckets(stack)
+        reports = buckets["reports"]
+        bindings = {b.name: b.inputs for b in stack.of_type("yandex:KmsSymmetricKeyIamBinding")}
+        grants = [
+            s
+            for s in json.loads(reports.inputs["policy"])["Statement"]
+            if s["Principal"] == {"CanonicalUser": "sa-http-id"}
+        ]
+        for other, bucket in buckets.items():
+            if other != "reports" and "policy" in bucket.inputs:
+                assert "sa-http-id" not in bucket.inputs["policy"], (name, other)
+        # On every key but the storage key's encrypter binding, http is only its
+        # own secrets' decrypter.
+        for binding, inputs in bindings.items():
+            if binding not in ("storage-key-http", "secrets-http-decrypter"):
+                assert "serviceAccount:sa-http-id" not in inputs["members"], (name, binding)
+        if not photos:
+            assert grants == [], name
+            assert "storage-key-http" not in bindings, name
+            assert "CAMPAIGNCTL_BUCKET_REPORTS" not in env, name
+            assert "CAMPAIGNCTL_STATIC_ACCESS_KEY_ID" not in env, name
+            continue
+        assert grants == [
+            {
+                "Sid": "HttpPutsReceipts",
+                "Effect": "Allow",
+                "Principal": {"CanonicalUser": "sa-http-id"},
+                "Action": ["s3:PutObject"],
+                "Resource": [f"arn:aws:s3:::{reports.inputs['bucket']}/receipts/*"],
+            }
+        ]
+        assert bindings["storage-key-http"] == {
+            "symmetricKeyId": "storage-key-id",
+            "role": "kms.keys.encrypter",
+            "members": ["serviceAccount:sa-http-id"],
+        }
+        assert env["CAMPAIGNCTL_BUCKET_REPORTS"] == reports.inputs["bucket"]
+        assert env["CAMPAIGNCTL_STATIC_ACCESS_KEY_ID"]
+        assert "CAMPAIGNCTL_SECRET_STATIC_SECRET_KEY" in env  # the secret half, KMS-sealed

@@ -9,7 +9,9 @@ SSE-KMS; :mod:`.buckets`) under one key per file:
 - ``reports/<YYYY-MM-DD>/report.html``, ``.../report.json``, ``.../csv/<table>.csv``
   (``reports/final/...`` with ``report.pdf`` for the final report);
 - ``draws/<ROUND>/protocol.json``, ``protocol.html``, ``protocol.pdf``, ``entries.csv``;
-- ``crm-exports/crm-<YYYYmmdd-HHMMSS>.csv``.
+- ``crm-exports/crm-<YYYYmmdd-HHMMSS>.csv``;
+- ``receipts/<registration id>.<ext>``: receipt photos, put by the ``http``
+  function after the registration commits (:func:`photo_put`).
 
 The same file always gets the same key, so a timer that runs twice writes
 the same objects again (versioning keeps the history) and never a second
@@ -32,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from campaignctl.model import Campaign
+from campaignctl.runtime.photos import PhotoPut
 from campaignctl.stack.yandex.coldstart import NotConfigured
 from campaignctl.stack.yandex.upload import YANDEX_S3_ENDPOINT, S3Access, content_type, s3_client
 
@@ -61,6 +64,13 @@ class ReportsBucket:
             keys.append(key)
         return tuple(keys)
 
+    def put_bytes(self, key: str, data: bytes) -> None:
+        """One object from memory (a receipt photo), typed by its key's suffix."""
+        client: Any = s3_client(self.access)
+        client.put_object(
+            Bucket=self.bucket, Key=key, Body=data, ContentType=content_type(Path(key))
+        )
+
     def put_folder(self, folder: Path, prefix: str) -> tuple[str, ...]:
         """Every file under ``folder`` but hidden ones (a writer's partial files)."""
         files = [
@@ -85,6 +95,12 @@ def reports_bucket(env: Mapping[str, str], secrets: Mapping[str, str]) -> Report
         )
     endpoint = env.get(ENDPOINT_ENV) or YANDEX_S3_ENDPOINT
     return ReportsBucket(bucket, S3Access(access_key, secret_key, endpoint=endpoint))
+
+
+def photo_put(env: Mapping[str, str], secrets: Mapping[str, str]) -> PhotoPut | None:
+    """How the http function keeps receipt photos: into the reports bucket; None locally."""
+    bucket = reports_bucket(env, secrets)
+    return bucket.put_bytes if bucket is not None else None
 
 
 def ship_crm_exports(campaign: Campaign, bucket: ReportsBucket) -> tuple[str, ...]:

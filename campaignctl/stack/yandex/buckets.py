@@ -37,6 +37,10 @@ DRAWS_PREFIX = "draws"
 GATEWAY_ACCESS = ("s3:GetObject",)
 """What the API Gateway's account may do in the reports bucket: read the drawn rounds'
 published files under ``draws/`` (served at ``/api/v1/draws/ROUND/FILE``), nothing else."""
+RECEIPTS_PREFIX = "receipts"
+RECEIPTS_ACCESS = ("s3:PutObject",)
+"""What the http function may do in the reports bucket (campaigns that take receipt photos):
+put a photo under ``receipts/``, nothing else (no reading, no listing, no deleting)."""
 
 
 def public_read_policy(bucket: str) -> str:
@@ -62,6 +66,7 @@ def account_policy(
     actions: tuple[str, ...],
     exporter_id: str | None = None,
     gateway_id: str | None = None,
+    receipts_id: str | None = None,
 ) -> str:
     statements: list[dict[str, object]] = [
         {
@@ -90,6 +95,16 @@ def account_policy(
                 "Principal": {"CanonicalUser": gateway_id},
                 "Action": list(GATEWAY_ACCESS),
                 "Resource": [f"arn:aws:s3:::{bucket}/{DRAWS_PREFIX}/*"],
+            }
+        )
+    if receipts_id is not None:
+        statements.append(
+            {
+                "Sid": "HttpPutsReceipts",
+                "Effect": "Allow",
+                "Principal": {"CanonicalUser": receipts_id},
+                "Action": list(RECEIPTS_ACCESS),
+                "Resource": [f"arn:aws:s3:::{bucket}/{RECEIPTS_PREFIX}/*"],
             }
         )
     return json.dumps({"Version": "2012-10-17", "Statement": statements})
@@ -129,9 +144,10 @@ def _jobs_policy(
     actions: tuple[str, ...],
     exporter_id: pulumi.Input[str] | None = None,
     gateway_id: pulumi.Input[str] | None = None,
+    receipts_id: pulumi.Input[str] | None = None,
 ) -> pulumi.Output[str]:
-    return pulumi.Output.all(account_id, exporter_id, gateway_id).apply(
-        lambda ids: account_policy(bucket, ids[0], actions, ids[1], ids[2])
+    return pulumi.Output.all(account_id, exporter_id, gateway_id, receipts_id).apply(
+        lambda ids: account_policy(bucket, ids[0], actions, ids[1], ids[2], ids[3])
     )
 
 
@@ -146,6 +162,9 @@ class BucketsArgs:
     imports files), or None."""
     gateway_account_id: pulumi.Input[str] | None = None
     """The API Gateway's account: reads ``draws/*`` of the reports bucket, or None."""
+    receipts_account_id: pulumi.Input[str] | None = None
+    """The http function's account where the campaign takes receipt photos: puts them
+    under ``receipts/*`` of the reports bucket, or None."""
 
 
 class Buckets(pulumi.ComponentResource):
@@ -204,6 +223,15 @@ class Buckets(pulumi.ComponentResource):
                 members=[pulumi.Output.concat("serviceAccount:", args.gateway_account_id)],
                 opts=child,
             )
+        if args.receipts_account_id is not None:
+            # One PutObject per photo encrypts only: no decrypt role, no reading back.
+            yandex.KmsSymmetricKeyIamBinding(
+                "storage-key-http",
+                symmetric_key_id=self.key.id,
+                role="kms.keys.encrypter",
+                members=[pulumi.Output.concat("serviceAccount:", args.receipts_account_id)],
+                opts=child,
+            )
         encryption = yandex.StorageBucketServerSideEncryptionConfigurationArgs(
             rule=yandex.StorageBucketServerSideEncryptionConfigurationRuleArgs(
                 apply_server_side_encryption_by_default=yandex.StorageBucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
@@ -222,6 +250,7 @@ class Buckets(pulumi.ComponentResource):
                     actions,
                     args.exporter_account_id if part == "reports" else None,
                     args.gateway_account_id if part == "reports" else None,
+                    args.receipts_account_id if part == "reports" else None,
                 )
                 if actions is not None
                 else None

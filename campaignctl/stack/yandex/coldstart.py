@@ -146,8 +146,12 @@ def cold_start(env: Mapping[str, str], token: str | None) -> ColdStart:
     secrets = read_secrets(packaged, env, token)
     campaign = load_campaign(_work_copy(source, env))
     _place_secrets(campaign, secrets)
+    from campaignctl.stack.yandex.artefacts import photo_put  # noqa: PLC0415 - imports this
+
     settings = replace(
         default_settings(campaign),
+        # Photos go to the reports bucket where the stack gives one (the http function).
+        photo_put=photo_put(env, secrets),
         site_dir=None,  # the site is served from its bucket
         admin_token=secrets.get("admin_token"),
         # Behind API Gateway the socket peer is the gateway: the client is in the event.

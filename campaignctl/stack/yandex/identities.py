@@ -24,7 +24,8 @@ FOLDER_ROLES: dict[str, tuple[str, ...]] = {
 """Folder-level roles by account; the other accounts have none at folder level. The http
 function writes its messages to the outbox in the database, never to a queue itself."""
 STATIC_KEYS = ("relay", "jobs")
-"""Accounts that call an AWS-compatible API (SQS: relay; S3: jobs) and need a static key."""
+"""Accounts that call an AWS-compatible API (SQS: relay; S3: jobs) and need a static key;
+``http`` too when the campaign takes receipt photos (S3, ``receipts/*`` only)."""
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ class IdentitiesArgs:
     naming: Naming
     accounts: tuple[str, ...]
     """Account names: the function roles plus ``gateway`` and ``trigger``."""
+    static_keys: tuple[str, ...] = STATIC_KEYS
 
 
 class Identities(pulumi.ComponentResource):
@@ -68,7 +70,7 @@ class Identities(pulumi.ComponentResource):
                     member=pulumi.Output.concat("serviceAccount:", sa.id),
                     opts=child,
                 )
-            if account in STATIC_KEYS:
+            if account in args.static_keys:
                 key = yandex.IamServiceAccountStaticAccessKey(
                     f"sa-{account}-static-key",
                     service_account_id=sa.id,

@@ -20,7 +20,7 @@ from campaignctl.stack.yandex.api import Api, ApiArgs
 from campaignctl.stack.yandex.buckets import Buckets, BucketsArgs
 from campaignctl.stack.yandex.domain import YANDEX_NAME_SERVERS, Domain, DomainArgs
 from campaignctl.stack.yandex.functions import Functions, FunctionsArgs, FunctionSpec
-from campaignctl.stack.yandex.identities import Identities, IdentitiesArgs
+from campaignctl.stack.yandex.identities import STATIC_KEYS, Identities, IdentitiesArgs
 from campaignctl.stack.yandex.naming import (
     CONFIG_NAMESPACE,
     Naming,
@@ -37,7 +37,8 @@ from campaignctl.stack.yandex.vault import Reader, Vault, VaultArgs
 
 UNPROTECT_KEY = "unprotect"
 STATIC_SECRET = "static_secret_key"  # noqa: S105 - a name, not a value
-"""The sealed secret half of a function's static key (SQS for relay, S3 for jobs)."""
+"""The sealed secret half of a function's static key (SQS for relay, S3 for jobs and, for
+receipt photos, http)."""
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,12 @@ def exports_csv(campaign: Campaign) -> bool:
     return campaign.crm is not None and campaign.crm.target == "csv"
 
 
+def takes_photos(campaign: Campaign) -> bool:
+    """Receipt photos are accepted: the http function puts them into the reports bucket."""
+    receipts = campaign.mechanics.receipts
+    return receipts is not None and receipts.photo_upload
+
+
 def _settings(
     role: str,
     ids: Identities,
@@ -83,6 +90,7 @@ def _settings(
     queues: Queues,
     buckets: Buckets,
     csv_export: bool,
+    photos: bool = False,
 ) -> dict[str, pulumi.Input[str]]:
     settings: dict[str, pulumi.Input[str]] = {
         "CAMPAIGNCTL_DB_HOST": database.host,
@@ -96,6 +104,8 @@ def _settings(
             settings[queue_url_variable(worker)] = queue.id  # the queue's URL
         if csv_export:
             settings["CAMPAIGNCTL_BUCKET_REPORTS"] = buckets.private["reports"].bucket
+    if role == "http" and photos:
+        settings["CAMPAIGNCTL_BUCKET_REPORTS"] = buckets.private["reports"].bucket
     if role == "jobs":
         for part, bucket in sorted(buckets.private.items()):
             settings[f"CAMPAIGNCTL_BUCKET_{part.upper().replace('-', '_')}"] = bucket.bucket
@@ -137,7 +147,11 @@ def yandex_program(campaign: Campaign, artifacts: Path) -> dict[str, Any]:
     opts = pulumi.ResourceOptions(provider=provider)
     queue_workers = workers(campaign)
     roles = ("http", *queue_workers, "jobs", "relay")
-    ids = Identities("identities", IdentitiesArgs(n, (*roles, "gateway", "trigger")), opts)
+    photos = takes_photos(campaign)
+    static_keys = (*STATIC_KEYS, "http") if photos else STATIC_KEYS
+    ids = Identities(
+        "identities", IdentitiesArgs(n, (*roles, "gateway", "trigger"), static_keys), opts
+    )
     csv_export = exports_csv(campaign)
     buckets = Buckets(
         "buckets",
@@ -147,6 +161,7 @@ def yandex_program(campaign: Campaign, artifacts: Path) -> dict[str, Any]:
             config.protect,
             exporter_account_id=ids.accounts["relay"].id if csv_export else None,
             gateway_account_id=ids.accounts["gateway"].id,
+            receipts_account_id=ids.accounts["http"].id if photos else None,
         ),
         opts,
     )
@@ -171,7 +186,7 @@ def yandex_program(campaign: Campaign, artifacts: Path) -> dict[str, Any]:
                     ids.accounts[role].id,
                     vault.keys[role].id,
                     vault.ciphertexts[role],
-                    _settings(role, ids, database, queues, buckets, csv_export),
+                    _settings(role, ids, database, queues, buckets, csv_export, photos),
                 )
                 for role in roles
             ),
