@@ -197,41 +197,25 @@ class Buckets(pulumi.ComponentResource):
             folder_id=n.target.folder_id,
             opts=child,
         )
+
+        def grant(name: str, role: str, account_id: pulumi.Input[str] | None) -> None:
+            if account_id is not None:
+                yandex.KmsSymmetricKeyIamBinding(
+                    f"storage-key-{name}",
+                    symmetric_key_id=self.key.id,
+                    role=role,
+                    members=[pulumi.Output.concat("serviceAccount:", account_id)],
+                    opts=child,
+                )
+
         # Writing to an SSE-KMS bucket encrypts with the key: the jobs account needs both ways.
-        yandex.KmsSymmetricKeyIamBinding(
-            "storage-key-jobs",
-            symmetric_key_id=self.key.id,
-            role="kms.keys.encrypterDecrypter",
-            members=[pulumi.Output.concat("serviceAccount:", args.jobs_account_id)],
-            opts=child,
-        )
-        if args.exporter_account_id is not None:
-            # PutObject into an SSE-KMS bucket encrypts; a single PUT needs nothing more.
-            yandex.KmsSymmetricKeyIamBinding(
-                "storage-key-exporter",
-                symmetric_key_id=self.key.id,
-                role="kms.keys.encrypter",
-                members=[pulumi.Output.concat("serviceAccount:", args.exporter_account_id)],
-                opts=child,
-            )
-        if args.gateway_account_id is not None:
-            # GetObject from an SSE-KMS bucket decrypts: the gateway needs that and no more.
-            yandex.KmsSymmetricKeyIamBinding(
-                "storage-key-gateway",
-                symmetric_key_id=self.key.id,
-                role="kms.keys.decrypter",
-                members=[pulumi.Output.concat("serviceAccount:", args.gateway_account_id)],
-                opts=child,
-            )
-        if args.receipts_account_id is not None:
-            # One PutObject per photo encrypts only: no decrypt role, no reading back.
-            yandex.KmsSymmetricKeyIamBinding(
-                "storage-key-http",
-                symmetric_key_id=self.key.id,
-                role="kms.keys.encrypter",
-                members=[pulumi.Output.concat("serviceAccount:", args.receipts_account_id)],
-                opts=child,
-            )
+        grant("jobs", "kms.keys.encrypterDecrypter", args.jobs_account_id)
+        # PutObject into an SSE-KMS bucket encrypts; a single PUT needs nothing more.
+        grant("exporter", "kms.keys.encrypter", args.exporter_account_id)
+        # GetObject from an SSE-KMS bucket decrypts: the gateway needs that and no more.
+        grant("gateway", "kms.keys.decrypter", args.gateway_account_id)
+        # One PutObject per photo encrypts only: no decrypt role, no reading back.
+        grant("http", "kms.keys.encrypter", args.receipts_account_id)
         encryption = yandex.StorageBucketServerSideEncryptionConfigurationArgs(
             rule=yandex.StorageBucketServerSideEncryptionConfigurationRuleArgs(
                 apply_server_side_encryption_by_default=yandex.StorageBucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
