@@ -47,6 +47,14 @@ def up(
         "or an ISO date-time; time runs on from there.",
         show_default=False,
     ),
+    workers: int | None = typer.Option(
+        None,
+        "--workers",
+        min=1,
+        max=64,
+        help="HTTP server processes for the local target (default: one per core, at most 4).",
+        show_default=False,
+    ),
 ) -> None:
     """Stand the campaign up: validate, render, migrate, ensure the key, serve site + API + workers.
 
@@ -73,7 +81,7 @@ def up(
         typer.echo(
             f"Rehearsal clock: the server believes it is {at.astimezone(zone):%Y-%m-%d %H:%M %Z}."
         )
-    running = start(spec, plan, detach=True) if detach else None
+    running = start(spec, plan, detach=True, workers=workers) if detach else None
     typer.echo(
         f"{spec.campaign.name} is up:"
         if detach
@@ -84,7 +92,7 @@ def up(
         log = process.log_path(spec)
         typer.echo(f"  pid {running.pid}, log {log}; stop with: campaignctl stop {campaign}")
         return
-    start(spec, plan, detach=False)
+    start(spec, plan, detach=False, workers=workers)
     typer.echo("Stopped.")
 
 

@@ -36,11 +36,17 @@ def build_context(
     settings: Settings | None = None,
     clock: Clock | None = None,
     local: bool = True,
+    migrate: bool = True,
 ) -> RuntimeContext:
-    """Open (and migrate) the database, load the keys, seed the prize stock."""
+    """Open (and migrate) the database, load the keys, seed the prize stock.
+
+    ``migrate=False``: another process (the supervisor of an HTTP worker) did
+    the migration and the seeding already.
+    """
     engine = open_engine(database_url or default_database_url(campaign.folder))
-    upgrade(engine)
-    sync_stock(engine, campaign)
+    if migrate:
+        upgrade(engine)
+        sync_stock(engine, campaign)
     sealer = ensure_sealer(campaign.folder)
     ledger = (
         CodeLedger(campaign.folder, campaign.codes, CodeStore(engine)) if campaign.codes else None

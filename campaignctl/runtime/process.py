@@ -111,7 +111,14 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def start_detached(campaign: Campaign, host: str, port: int, clock_offset: float = 0.0) -> Running:
+def start_detached(
+    campaign: Campaign,
+    host: str,
+    port: int,
+    clock_offset: float = 0.0,
+    *,
+    workers: int | None = None,
+) -> Running:
     """Start the server in its own session; return once ``/healthz`` answers."""
     log = log_path(campaign)
     env = dict(os.environ)
@@ -127,6 +134,8 @@ def start_detached(campaign: Campaign, host: str, port: int, clock_offset: float
         "--port",
         str(port),
     ]
+    if workers is not None:
+        command += ["--workers", str(workers)]
     fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     try:
         process = subprocess.Popen(  # noqa: S603 - our own interpreter and module

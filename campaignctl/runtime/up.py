@@ -84,10 +84,18 @@ def _check_port(host: str, port: int) -> None:
             ) from None
 
 
-def start(campaign: Campaign, plan: Plan, *, detach: bool) -> process.Running | None:
-    """Detached: return once healthy. Foreground: serve until Ctrl-C/SIGTERM, then return None."""
+def start(
+    campaign: Campaign, plan: Plan, *, detach: bool, workers: int | None = None
+) -> process.Running | None:
+    """Detached: return once healthy. Foreground: serve until Ctrl-C/SIGTERM, then return None.
+
+    ``workers``: HTTP processes (default: one per core, see
+    :func:`~campaignctl.runtime.supervisor.auto_workers`).
+    """
     if detach:
-        return process.start_detached(campaign, plan.host, plan.port, plan.clock_offset)
+        return process.start_detached(
+            campaign, plan.host, plan.port, plan.clock_offset, workers=workers
+        )
     import os  # noqa: PLC0415
 
     from campaignctl.runtime.context import CLOCK_ENV  # noqa: PLC0415
@@ -95,7 +103,11 @@ def start(campaign: Campaign, plan: Plan, *, detach: bool) -> process.Running | 
 
     if plan.clock_offset:
         os.environ[CLOCK_ENV] = str(plan.clock_offset)
-    serve(campaign.source, plan.host, plan.port)
+    code = serve(campaign.source, plan.host, plan.port, workers=workers)
+    if code:
+        raise process.StartFailed(
+            f"the server stopped with exit code {code}", hint="see the messages above"
+        )
     return None
 
 

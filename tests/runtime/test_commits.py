@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import fcntl
+import json
+import os
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -121,3 +126,79 @@ def test_a_failed_commit_runs_units_one_by_one(engine: Engine) -> None:
             bad.result()
     assert seen == ["poison", "poison"]  # in the failed batch, then on its own
     assert _count(engine) == 1
+
+
+_WRITER = """
+import asyncio, json, sys
+from sqlalchemy import insert
+from campaignctl.runtime.commits import GroupCommit
+from campaignctl.store import open_engine
+from campaignctl.store.runtime_tables import prize_stock
+
+engine = open_engine(sys.argv[1])
+group = GroupCommit(engine)
+
+def add(name):
+    def work(conn):
+        conn.execute(insert(prize_stock).values(prize_id=name, total=1, remaining=1))
+        return name
+    return work
+
+async def main():
+    names = [f"{sys.argv[2]}{i}" for i in range(300)] + ["shared"]
+    done = await asyncio.gather(*(group.run_async(add(n)) for n in names), return_exceptions=True)
+    print(json.dumps({"ok": sum(isinstance(d, str) for d in done), "batches": group.batches}))
+
+asyncio.run(main())
+"""
+
+
+def test_processes_take_turns_through_the_writer_lock(engine: Engine, tmp_path: Path) -> None:
+    url = str(engine.url.render_as_string(hide_password=False))
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", _WRITER, url, prefix], stdout=subprocess.PIPE, text=True
+        )
+        for prefix in ("a", "b")
+    ]
+    results = [json.loads(p.communicate(timeout=120)[0]) for p in procs]
+    assert all(p.returncode == 0 for p in procs)
+    # Every unit committed once; of the two "shared" units exactly one.
+    assert sorted(r["ok"] for r in results) == [300, 301]
+    assert _count(engine) == 601
+    assert (tmp_path / "state.db-lock").stat().st_mode & 0o777 == 0o600
+
+
+def test_a_cancelled_wait_for_the_turn_does_not_keep_the_lock(engine: Engine) -> None:
+    group = GroupCommit(engine)
+    assert group.lock is not None
+    # Another process's writer holds the turn (its own open file: flock excludes it).
+    other = os.open(group.lock.path, os.O_RDWR | os.O_CREAT, 0o600)
+    fcntl.flock(other, fcntl.LOCK_EX)
+
+    async def scenario() -> str:
+        waiting = asyncio.ensure_future(group.run_async(_add("never")))
+        await asyncio.sleep(0.2)
+        assert not waiting.done()  # it waits for the turn
+        waiting.cancel()
+        await asyncio.sleep(0.05)
+        fcntl.flock(other, fcntl.LOCK_UN)
+        os.close(other)
+        return await asyncio.wait_for(group.run_async(_add("later")), timeout=10)
+
+    assert asyncio.run(scenario()) == "later"
+    assert group.run(_add("from-a-thread")) == "from-a-thread"
+
+
+def test_threads_and_coroutines_write_together(engine: Engine) -> None:
+    group = GroupCommit(engine)
+
+    async def coroutines() -> list[str]:
+        return list(await asyncio.gather(*(group.run_async(_add(f"c{i}")) for i in range(100))))
+
+    with ThreadPoolExecutor(8) as pool:
+        threads = [pool.submit(group.run, _add(f"t{i}")) for i in range(100)]
+        from_loop = asyncio.run(coroutines())
+        from_threads = [f.result() for f in threads]
+    assert len(from_loop) == len(from_threads) == 100
+    assert _count(engine) == 200
