@@ -11,8 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
-from dataclasses import dataclass
-from functools import cache
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -24,6 +23,14 @@ from campaignctl.codes.keys import create_keys, key_path, load_keys, subkey
 class Sealer:
     seal_key: bytes
     hash_key: bytes
+    # Built once: the AEAD object keeps its key schedule, and every seal and open
+    # copies its base context, so one object serves every thread.
+    _aead: AESGCM = field(init=False, repr=False, compare=False)
+    _mac: hmac.HMAC = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_aead", AESGCM(self.seal_key))
+        object.__setattr__(self, "_mac", hmac.new(self.hash_key, digestmod=hashlib.sha256))
 
     @classmethod
     def from_key(cls, key: bytes) -> Sealer:
@@ -31,24 +38,19 @@ class Sealer:
 
     def seal(self, text: str, *, context: bytes = b"") -> bytes:
         nonce = os.urandom(12)
-        return nonce + AESGCM(self.seal_key).encrypt(nonce, text.encode("utf-8"), context)
+        return nonce + self._aead.encrypt(nonce, text.encode("utf-8"), context)
 
     def open(self, sealed: bytes, *, context: bytes = b"") -> str:
         data = bytes(sealed)
-        return AESGCM(self.seal_key).decrypt(data[:12], data[12:], context).decode("utf-8")
+        return self._aead.decrypt(data[:12], data[12:], context).decode("utf-8")
 
     def digest(self, text: str, *, label: str = "phone") -> bytes:
         # A copy of a keyed prototype, not ``hmac.digest``: that one-shot call
         # releases the GIL for every phone, and on the event loop each release
         # hands the GIL to the group-commit writer until its next switch.
-        mac = _prototype(self.hash_key).copy()
+        mac = self._mac.copy()
         mac.update(f"{label}:{text}".encode())
         return mac.digest()
-
-
-@cache
-def _prototype(key: bytes) -> hmac.HMAC:
-    return hmac.new(key, digestmod=hashlib.sha256)
 
 
 def ensure_sealer(campaign_folder: Path) -> Sealer:
