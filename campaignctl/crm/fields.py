@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 from typing import Literal, get_args
 
@@ -52,9 +53,25 @@ def _default(target: Target, field: CrmField) -> str | int | None:
     return {"phone": "PHONE", "email": "EMAIL", "name": "name"}.get(field)
 
 
+_MAPPINGS: dict[tuple[int, Target], tuple[weakref.ref[Campaign], tuple[Mapped, ...]]] = {}
+
+
 def mapping_for(campaign: Campaign, target: Target) -> tuple[Mapped, ...]:
     """The mapping used for ``target``: the spec's ``crm.mapping`` when the campaign
     targets it, otherwise every field the campaign collects under its default name."""
+    # Built once per campaign object (it is immutable): every registration's CRM
+    # payload asks for it.
+    key = (id(campaign), target)
+    found = _MAPPINGS.get(key)
+    if found is not None and found[0]() is campaign:
+        return found[1]
+    mapping = _mapping(campaign, target)
+    # Dropped with the campaign, so a later object with the same id is not mistaken for it.
+    _MAPPINGS[key] = (weakref.ref(campaign, lambda _: _MAPPINGS.pop(key, None)), mapping)
+    return mapping
+
+
+def _mapping(campaign: Campaign, target: Target) -> tuple[Mapped, ...]:
     crm = campaign.crm
     if crm is not None and crm.target == target and crm.mapping:
         return tuple(Mapped(m.field, m.target) for m in crm.mapping)

@@ -21,7 +21,7 @@ from campaignctl.crm.payload import CrmRequest, build_payload
 from campaignctl.crm.record import RegistrationRecord
 from campaignctl.delivery.crm_targets import AmoCrm, Bitrix24, Target, Webhook, WinnerUpdate
 from campaignctl.delivery.csv_export import spool_row
-from campaignctl.delivery.envelope import open_message, seal, sealer_for
+from campaignctl.delivery.envelope import campaign_sealer, open_message, seal, sealer_for
 from campaignctl.delivery.ratelimit import RateLimiter
 from campaignctl.delivery.tables import crm_records
 from campaignctl.model import Campaign
@@ -45,7 +45,7 @@ def enqueue_registration(conn: Connection, campaign: Campaign, record: Registrat
         return
     key = f"crm:{campaign.slug}:{record.id}"
     data = {"registration_id": record.id, "request": build_payload(campaign, record)}
-    enqueue(conn, TOPIC_REGISTRATION, key, seal(sealer_for(campaign.folder), key, data))
+    enqueue(conn, TOPIC_REGISTRATION, key, seal(campaign_sealer(campaign), key, data))
 
 
 def enqueue_winner_update(
@@ -70,7 +70,7 @@ def enqueue_winner_update(
         "draw_id": draw_id,
         "won_at": (won_at or datetime.now(UTC)).isoformat(),
     }
-    enqueue(conn, TOPIC_WINNER, key, seal(sealer_for(campaign.folder), key, data))
+    enqueue(conn, TOPIC_WINNER, key, seal(campaign_sealer(campaign), key, data))
 
 
 def crm_url(campaign: Campaign) -> str:

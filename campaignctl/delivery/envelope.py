@@ -10,12 +10,17 @@ from __future__ import annotations
 
 import base64
 import json
+import weakref
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from campaignctl.model import Campaign
 from campaignctl.queue import Message, Payload
 from campaignctl.runtime.sealing import Sealer, ensure_sealer
+
+# json.dumps(data, ensure_ascii=False, sort_keys=True), without building an encoder per call.
+_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
 
 
 @cache
@@ -23,8 +28,28 @@ def sealer_for(campaign_folder: Path) -> Sealer:
     return ensure_sealer(campaign_folder)
 
 
+_BY_CAMPAIGN: dict[int, tuple[weakref.ref[Campaign], Sealer]] = {}
+
+
+def campaign_sealer(campaign: Campaign) -> Sealer:
+    """:func:`sealer_for` the campaign's folder, remembered per campaign object.
+
+    ``campaign.folder`` is a new ``Path`` on every call, and hashing it for the
+    cache cost more than sealing a message; a registration hook calls this per
+    registration.
+    """
+    key = id(campaign)
+    found = _BY_CAMPAIGN.get(key)
+    if found is not None and found[0]() is campaign:
+        return found[1]
+    sealer = sealer_for(campaign.folder)
+    # Dropped with the campaign, so a later object with the same id is not mistaken for it.
+    _BY_CAMPAIGN[key] = (weakref.ref(campaign, lambda _: _BY_CAMPAIGN.pop(key, None)), sealer)
+    return sealer
+
+
 def seal(sealer: Sealer, key: str, data: dict[str, Any]) -> Payload:
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    text = _JSON.encode(data)
     return {"sealed": base64.b64encode(sealer.seal(text, context=key.encode())).decode("ascii")}
 
 

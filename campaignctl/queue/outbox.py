@@ -38,6 +38,9 @@ from campaignctl.store.upsert import has_returning_upsert, upsert
 Clock = Callable[[], float]
 """Unix time in seconds."""
 
+# json.dumps(payload, ensure_ascii=False, sort_keys=True), without an encoder built per call.
+_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
+
 
 def _ms(seconds: float) -> int:
     return int(seconds * 1000)
@@ -61,7 +64,7 @@ def enqueue(
     row = {
         "topic": topic,
         "idempotency_key": key,
-        "payload": json.dumps(payload, ensure_ascii=False, sort_keys=True),
+        "payload": _JSON.encode(payload),
         "state": "pending",
         "attempts": 0,
         "next_attempt_ms": _ms(at),
