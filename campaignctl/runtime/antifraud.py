@@ -14,7 +14,8 @@ request's counters move in one upsert that returns the new counts.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
+from functools import lru_cache
 from typing import Literal
 
 from sqlalchemy import (
@@ -67,10 +68,20 @@ class Throttled(Exception):
 
 def _window(now: datetime, window: Window) -> tuple[str, datetime]:
     """The window's key and its end (exclusive), for ``now`` in the campaign's zone."""
+    hour = 0 if window == "day" else now.hour
+    return _window_from(now.year, now.month, now.day, hour, now.fold, now.tzinfo, window)
+
+
+@lru_cache(maxsize=256)
+def _window_from(
+    year: int, month: int, day: int, hour: int, fold: int, zone: tzinfo | None, window: Window
+) -> tuple[str, datetime]:
+    # Every request of an hour asks for the same windows: formatting them (strftime)
+    # cost more than the rest of the check. The start is ``now`` with the smaller
+    # fields zeroed, as ``now.replace`` would give (same zone, same fold).
+    start = datetime(year, month, day, hour, tzinfo=zone, fold=fold)
     if window == "day":
-        start = now.replace(hour=0, minute=0, second=0, microsecond=0)
         return f"d:{start:%Y-%m-%d}", start + timedelta(days=1)
-    start = now.replace(minute=0, second=0, microsecond=0)
     return f"h:{start:%Y-%m-%dT%H}", start + timedelta(hours=1)
 
 

@@ -37,7 +37,7 @@ _REGISTERED_SINCE = Prepared(REGISTERED_SINCE)
 _PRIZES_WON = Prepared(PRIZES_WON)
 _CLAIM = Prepared(CLAIM)
 _INSERT_REGISTRATION = Prepared(INSERT_REGISTRATION)
-_ADMIT: dict[int, Prepared] = {}
+_ADMIT: dict[int, tuple[Prepared, list[tuple[str, str, str]]]] = {}
 
 
 def admit(cur: sqlite3.Cursor, guard: Guard, subjects: Subjects, now: datetime) -> None:
@@ -45,18 +45,38 @@ def admit(cur: sqlite3.Cursor, guard: Guard, subjects: Subjects, now: datetime) 
     windows = guard.windows(subjects, now)
     if not windows:
         return
-    prepared = _ADMIT.get(len(windows))
-    if prepared is None:
-        prepared = _ADMIT[len(windows)] = Prepared(admit_statement(len(windows)))
+    found = _ADMIT.get(len(windows))
+    if found is None:
+        names = [(f"s{i}", f"k{i}", f"e{i}") for i in range(len(windows))]
+        found = _ADMIT[len(windows)] = (Prepared(admit_statement(len(windows))), names)
+    prepared, names = found
     params: dict[str, Any] = {"now": now.astimezone(UTC)}
-    for i, (subject, key, end, _limit) in enumerate(windows):
-        params |= {f"s{i}": subject, f"k{i}": key, f"e{i}": end.astimezone(UTC)}
+    for (s, k, e), (subject, key, end, _limit) in zip(names, windows, strict=True):
+        params[s] = subject
+        params[k] = key
+        params[e] = _utc(end)
     counts: dict[tuple[str, str], int] = {}
     locked: datetime | None = None
     for subject, key, count, until in prepared.run(cur, params).fetchall():
         counts[(subject, key)] = int(count)
         locked = db_datetime(until)
     refuse_over(windows, counts, locked, now)
+
+
+_UTC_ENDS: dict[int, tuple[datetime, datetime]] = {}
+
+
+def _utc(end: datetime) -> datetime:
+    """``end`` in UTC. A window's end is one object for the whole window (the guard
+    caches it), so its UTC twin is kept too: one object, formatted once per statement."""
+    found = _UTC_ENDS.get(id(end))
+    if found is not None and found[0] is end:  # the entry holds ``end``: its id is not reused
+        return found[1]
+    if len(_UTC_ENDS) >= 64:
+        _UTC_ENDS.clear()
+    utc = end.astimezone(UTC)
+    _UTC_ENDS[id(end)] = (end, utc)
+    return utc
 
 
 def redeem(cur: sqlite3.Cursor, serial: int, batch_id: int, at: datetime, channel: str) -> bool:

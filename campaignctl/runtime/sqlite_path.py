@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any, cast
 
 from sqlalchemy import ClauseElement, Connection, DateTime
@@ -53,24 +53,87 @@ class Prepared:
         names = list(compiled.positiontup or ())
         if "POSTCOMPILE" in self.sql:  # an expanding IN: its length is only known per call
             raise ValueError(f"cannot prepare a statement with an expanding parameter: {self.sql}")
-        # (name, bind processor, the statement's own value for a literal such as ``- 1``)
-        self._order: list[tuple[str, Callable[[Any], Any] | None, Any]] = []
-        for name in names:
+        # Per position: the name and the statement's own value (a literal such as
+        # ``- 1``, REQUIRED, or None); then which positions have a bind processor.
+        self._order: list[tuple[str, Any]] = []
+        self._required: list[int] = []
+        self._processors: list[tuple[int, Callable[[Any], Any]]] = []
+        for i, name in enumerate(names):
             bind = compiled.binds[name]
+            self._order.append((name, bind.value))
+            if bind.value is REQUIRED:
+                self._required.append(i)
             process = bind.type.dialect_impl(_DIALECT).bind_processor(_DIALECT)
-            self._order.append((name, process, bind.value))
+            if process is not None:
+                self._processors.append((i, _faster(process)))
 
     def args(self, params: Mapping[str, Any]) -> tuple[Any, ...]:
-        out = []
-        for name, process, default in self._order:
-            value = params.get(name, default)
-            if value is REQUIRED:
-                raise KeyError(f"{name} is required by {self.sql}")
-            out.append(process(value) if process is not None and value is not None else value)
+        get = params.get
+        out = [get(name, default) for name, default in self._order]
+        for i in self._required:
+            if out[i] is REQUIRED:
+                raise KeyError(f"{self._order[i][0]} is required by {self.sql}")
+        for i, process in self._processors:
+            value = out[i]
+            if value is not None:
+                out[i] = process(value)
         return tuple(out)
 
     def run(self, cur: sqlite3.Cursor, params: Mapping[str, Any]) -> sqlite3.Cursor:
         return cur.execute(self.sql, self.args(params))
+
+
+_SAMPLES = (
+    datetime(2027, 6, 10, 9, 15, 30, 123456, tzinfo=UTC),
+    datetime(2027, 6, 10, 9, 15, 30),
+    datetime(1, 1, 1),
+    datetime(999, 12, 31, 23, 59, 59, 999999),
+    datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=timezone(timedelta(hours=3))),
+)
+
+
+def _faster(process: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """``process``, with a faster path for a plain ``datetime`` when it gives the same text.
+
+    SQLAlchemy writes a SQLite DATETIME by %-formatting a dict of its fields
+    (``2027-06-10 09:15:30.123456``, the time zone dropped); a tuple does the same
+    faster. And a registration binds the same datetime objects several times (its
+    time in the redemption, participant and registration rows, a window's end for
+    an hour of anti-fraud counts), so recent texts are kept by object. Other values
+    (dates, subclasses) and other storage formats keep SQLAlchemy's own processor:
+    the fast path is taken only if it agrees on every sample.
+    """
+    if not all(_text(value) == process(value) for value in _SAMPLES):
+        return process
+
+    def fast(value: Any) -> Any:
+        if type(value) is not datetime:
+            return process(value)
+        found = _TEXTS.get(id(value))
+        if found is not None and found[0] is value:  # the entry holds it: its id is not reused
+            return found[1]
+        if len(_TEXTS) >= 64:
+            _TEXTS.clear()
+        text = _text(value)
+        _TEXTS[id(value)] = (value, text)
+        return text
+
+    return fast
+
+
+_TEXTS: dict[int, tuple[datetime, str]] = {}
+
+
+def _text(value: datetime) -> str:
+    return "%04d-%02d-%02d %02d:%02d:%02d.%06d" % (  # noqa: UP031 - the dialect's format
+        value.year,
+        value.month,
+        value.day,
+        value.hour,
+        value.minute,
+        value.second,
+        value.microsecond,
+    )
 
 
 def driver_cursor(conn: Connection) -> sqlite3.Cursor:

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import Engine, select
@@ -75,3 +76,30 @@ def test_a_locked_subject_is_blocked_until_the_lock_ends(engine: Engine) -> None
     with engine.begin() as conn:  # an hour later the lock has run out
         guard.admit(conn, WHO, NOW + timedelta(hours=1))
     assert _counts(engine)[f"ip:{WHO.ip}"] == 1
+
+
+@pytest.mark.parametrize(
+    "zone", ["Europe/Moscow", "Europe/Berlin", "America/Havana", "Australia/Lord_Howe"]
+)
+def test_windows_are_the_wall_clock_hour_and_day_through_clock_changes(zone: str) -> None:
+    # The windows are cached per hour; they must still be what the campaign's
+    # clock says, including the repeated hour of a change back (fold=1) and
+    # zones that change at midnight or by half an hour.
+    guard = Guard(AntiFraud())
+    tz = ZoneInfo(zone)
+    moment = datetime(2027, 1, 1, tzinfo=UTC)
+    while moment < datetime(2028, 1, 1, tzinfo=UTC):
+        now = moment.astimezone(tz)
+        day = now.replace(hour=0, minute=0, second=0, microsecond=0)
+        hour = now.replace(minute=0, second=0, microsecond=0)
+        expected = [
+            (f"phone:{WHO.phone}", f"d:{day:%Y-%m-%d}", day + timedelta(days=1)),
+            (f"ip:{WHO.ip}", f"h:{hour:%Y-%m-%dT%H}", hour + timedelta(hours=1)),
+        ]
+        got = [(s, k, end) for s, k, end, _limit in guard.windows(WHO, now)]
+        assert got == expected
+        # Same instant is not enough: the same wall time, zone and fold.
+        assert [(e.tzinfo, e.fold, e.utcoffset()) for _s, _k, e in got] == [
+            (e.tzinfo, e.fold, e.utcoffset()) for _s, _k, e in expected
+        ]
+        moment += timedelta(minutes=23)

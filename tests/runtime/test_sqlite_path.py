@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import random
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import DateTime, bindparam, insert, select
+from sqlalchemy.dialects import sqlite
 
 from campaignctl.runtime.sqlite_path import REQUIRED, Prepared, Savepoint, driver_cursor
 from campaignctl.runtime.stock import CLAIM
@@ -51,3 +54,40 @@ def test_a_literal_in_the_statement_keeps_its_value_and_savepoints_roll_back(
     with engine.connect() as conn:
         assert conn.execute(select(prize_stock.c.remaining)).scalar_one() == 0
     engine.dispose()
+
+
+def _datetimes() -> list[object]:
+    rng = random.Random(7)
+    zones = [UTC, ZoneInfo("Europe/Moscow"), ZoneInfo("America/New_York"), None]
+    out: list[object] = [datetime(1, 1, 1), datetime(9999, 12, 31, 23, 59, 59, 999999)]
+    for _ in range(2000):
+        seconds = rng.randrange(int(datetime(2100, 1, 1, tzinfo=UTC).timestamp()))
+        moment = datetime.fromtimestamp(seconds, UTC) + timedelta(
+            microseconds=rng.choice([0, 1, rng.randrange(10**6)])
+        )
+        zone = rng.choice(zones)
+        out.append(moment.replace(tzinfo=None) if zone is None else moment.astimezone(zone))
+    return out
+
+
+def test_bound_datetimes_are_the_text_sqlalchemy_writes() -> None:
+    # The fast processor and SQLAlchemy's, on the same values: any datetime
+    # (aware in any zone or naive, with and without microseconds), a date, None.
+    dialect = sqlite.dialect(paramstyle="qmark")
+    theirs = DateTime(timezone=True).dialect_impl(dialect).bind_processor(dialect)
+    assert theirs is not None
+    ours = Prepared(select(code_batches.c.id).where(code_batches.c.created_at == bindparam("at")))
+    for value in [*_datetimes(), date(2027, 6, 10), None]:
+        # Twice: the second answer comes from the texts kept by object.
+        assert ours.args({"at": value}) == ours.args({"at": value}) == (theirs(value),)
+
+
+def test_kept_texts_follow_the_object_not_equality() -> None:
+    # 12:00 UTC and 15:00 Moscow are equal datetimes with different wall-clock
+    # fields, so different texts: a cache keyed by equality would mix them up.
+    ours = Prepared(select(code_batches.c.id).where(code_batches.c.created_at == bindparam("at")))
+    utc = datetime(2027, 6, 10, 12, 0, tzinfo=UTC)
+    moscow = utc.astimezone(ZoneInfo("Europe/Moscow"))
+    assert utc == moscow
+    assert ours.args({"at": utc}) == ("2027-06-10 12:00:00.000000",)
+    assert ours.args({"at": moscow}) == ("2027-06-10 15:00:00.000000",)
