@@ -32,6 +32,8 @@ from cryptography.hazmat.primitives.ciphers import Cipher, CipherContext, algori
 ROUNDS = 10
 _TAG = 0x43435631  # "CCV1": campaignctl codes, version 1 of this construction
 Words = npt.NDArray[np.uint64]
+_BLOCK = struct.Struct("<QQ")  # a round's AES input: the other part, then the tweak
+_WORD = struct.Struct("<Q")  # the 64 bits of the AES output a round keeps
 
 
 def _block_cipher(key: bytes) -> CipherContext:
@@ -74,8 +76,8 @@ class KeyedPermutation:
         return cipher
 
     def _round(self, cipher: CipherContext, i: int, value: int, modulus: int) -> int:
-        out = cipher.update(struct.pack("<QQ", value, self._tweaks[i]))
-        return int(struct.unpack_from("<Q", out)[0]) % modulus
+        out = cipher.update(_BLOCK.pack(value, self._tweaks[i]))
+        return int(_WORD.unpack_from(out)[0]) % modulus
 
     def encrypt(self, serial: int) -> tuple[int, int]:
         """Serial -> (high, low) parts of the code value."""
@@ -92,14 +94,17 @@ class KeyedPermutation:
 
     def decrypt(self, high: int, low: int) -> int:
         """(high, low) parts of a code value -> serial."""
+        # :meth:`_round` inlined: this runs for every code a participant enters.
         a, b = high, low
-        cipher = self._cipher()
+        update = self._cipher().update
+        pack, unpack = _BLOCK.pack, _WORD.unpack_from
+        tweaks, high_size, low_size = self._tweaks, self.high_size, self.low_size
         for i in reversed(range(self.rounds)):
             if i % 2 == 0:
-                a = (a - self._round(cipher, i, b, self.high_size)) % self.high_size
+                a = (a - unpack(update(pack(b, tweaks[i])))[0] % high_size) % high_size
             else:
-                b = (b - self._round(cipher, i, a, self.low_size)) % self.low_size
-        return a * self.low_size + b
+                b = (b - unpack(update(pack(a, tweaks[i])))[0] % low_size) % low_size
+        return a * low_size + b
 
     # -- vector path: a chunk of consecutive serials, for generation ----------
 

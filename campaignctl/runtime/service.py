@@ -41,6 +41,7 @@ from starlette.concurrency import run_in_threadpool
 from campaignctl.codes.book import Verdict
 from campaignctl.codes.keys import subkey
 from campaignctl.crm.record import RegistrationRecord
+from campaignctl.model.campaign import Campaign
 from campaignctl.model.prizes import Prize
 from campaignctl.registration import Outcome
 from campaignctl.runtime import hooks, messages, sqlite_codes
@@ -99,6 +100,7 @@ class RegistrationService:
         self.ctx = ctx
         self.guard = Guard(ctx.campaign.anti_fraud)
         self._serial_key: bytes | None = None
+        self._prizes: tuple[Campaign, tuple[Prize, ...]] | None = None
 
     # -- public -----------------------------------------------------------------
 
@@ -328,7 +330,7 @@ class RegistrationService:
                     person = sqlite_codes.create_person(
                         cur, self.ctx.sealer, digest, sub.phone, sub.details, at
                     )
-                return self._registered(conn, cur, sub, subjects, verdict, serial, person, now)
+                return self._registered(conn, cur, sub, subjects, verdict, serial, person, now, at)
         self.guard.count_failure(conn, subjects, now)
         return Result(422, "not_a_code", messages.NOT_A_CODE, errors={"code": messages.NOT_A_CODE})
 
@@ -342,10 +344,12 @@ class RegistrationService:
         serial: int,
         person: int,
         now: datetime,
+        at: datetime,
     ) -> Result:
+        """The registration row and its hooks; ``at`` is ``now`` in UTC (the same object
+        the redemption stored, so the SQLite path formats it once)."""
         codes = self.ctx.campaign.mechanics.codes
         assert codes is not None  # noqa: S101
-        at = now.astimezone(UTC)
         prize = self._instant_prize_on(cur, person, serial)
         tier = tiers.tier_on(self.ctx.campaign.mechanics, now.date())
         entries = tiers.entries(codes.draw_entries_per_code, tier)
@@ -391,7 +395,7 @@ class RegistrationService:
 
     def _instant_prize_on(self, cur: sqlite3.Cursor, person: int, serial: int) -> Prize | None:
         """:meth:`_instant_prize` on the driver's cursor."""
-        prizes = instant_win.instant_prizes(self.ctx.campaign)
+        prizes = self._instant_prizes()
         if not prizes:
             return None
         if self.ctx.settings.instant_win == "serial":
@@ -410,7 +414,7 @@ class RegistrationService:
         return int(conn.execute(REGISTERED_SINCE, {"person": person, "since": start}).scalar_one())
 
     def _instant_prize(self, conn: Connection, person: int, serial: int | None) -> Prize | None:
-        prizes = instant_win.instant_prizes(self.ctx.campaign)
+        prizes = self._instant_prizes()
         if not prizes:
             return None
         if serial is not None and self.ctx.settings.instant_win == "serial":
@@ -430,6 +434,15 @@ class RegistrationService:
             # Derived from the sealing key: fixed for the campaign, never stored.
             self._serial_key = subkey(self.ctx.sealer.hash_key, "runtime/instant-win/v1")
         return self._serial_key
+
+    def _instant_prizes(self) -> tuple[Prize, ...]:
+        """:func:`instant_win.instant_prizes` of the context's campaign, computed once per
+        campaign object."""
+        campaign = self.ctx.campaign
+        cached = self._prizes
+        if cached is None or cached[0] is not campaign:
+            cached = self._prizes = (campaign, instant_win.instant_prizes(campaign))
+        return cached[1]
 
     # -- receipts ---------------------------------------------------------------
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+from fastapi.responses import JSONResponse
 from fastapi.testclient import TestClient
 
+from campaignctl.runtime.api.registrations import _JSONResponse
 from campaignctl.runtime.context import RuntimeContext
 from tests.runtime.conftest import issue_codes
 
@@ -56,3 +59,22 @@ def test_security_headers_and_health(client: TestClient) -> None:
     assert response.json() == {"status": "ok"}
     assert response.headers["content-security-policy"].startswith("default-src 'self'")
     assert response.headers["x-content-type-options"] == "nosniff"
+
+
+def test_answers_are_the_bytes_a_json_response_renders() -> None:
+    # The route renders with one encoder built once; what goes out must not change.
+    body = {
+        "id": "r-1",
+        "outcome": "instant_win",
+        "message": "Код принят! Вы выиграли: 100 ₽ на счет мобильного телефона.",
+        "prize": {"id": "phone-100", "name": "100 ₽ на счет"},
+        "draw_entries": 1,
+        "points": 0,
+        "errors": {"code": "Введите код.", "quote": 'a "b" \\ \n'},
+    }
+    ours = _JSONResponse(body, status_code=201, headers={"Retry-After": "5"})
+    theirs = JSONResponse(body, status_code=201, headers={"Retry-After": "5"})
+    assert ours.body == theirs.body
+    assert ours.raw_headers == theirs.raw_headers
+    with pytest.raises(ValueError, match="JSON compliant"):
+        _JSONResponse({"points": float("nan")})
