@@ -26,6 +26,8 @@ from campaignctl.delivery.ratelimit import RateLimiter
 from campaignctl.delivery.tables import crm_records
 from campaignctl.model import Campaign
 from campaignctl.queue import DeliveryFailed, Handler, Message, enqueue
+from campaignctl.queue.outbox import insert_message, message_row
+from campaignctl.runtime.hooks import PreparedHook, Write
 from campaignctl.runtime.sealing import Sealer
 from campaignctl.secrets import SecretUnavailable, resolve_secret
 
@@ -39,13 +41,20 @@ def crm_enabled(campaign: Campaign) -> bool:
     return campaign.crm is not None and campaign.crm.target != "none"
 
 
-def enqueue_registration(conn: Connection, campaign: Campaign, record: RegistrationRecord) -> None:
-    """Queue ``record`` for the CRM in the caller's transaction (the registration hook)."""
+def registration_message(campaign: Campaign, record: RegistrationRecord) -> Write | None:
+    """The CRM message of ``record``, built, encoded and sealed now; what writes it to the
+    outbox in the registration's transaction. None if the campaign has no CRM."""
     if not crm_enabled(campaign):
-        return
+        return None
     key = f"crm:{campaign.slug}:{record.id}"
     data = {"registration_id": record.id, "request": build_payload(campaign, record)}
-    enqueue(conn, TOPIC_REGISTRATION, key, seal(campaign_sealer(campaign), key, data))
+    row = message_row(TOPIC_REGISTRATION, key, seal(campaign_sealer(campaign), key, data))
+    return lambda conn: insert_message(conn, row)
+
+
+enqueue_registration = PreparedHook(registration_message)
+"""Queue a registration for the CRM in the caller's transaction (the registration hook);
+its message can be made before the transaction (:class:`~campaignctl.runtime.hooks.PreparedHook`)."""
 
 
 def enqueue_winner_update(

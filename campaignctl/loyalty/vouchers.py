@@ -206,8 +206,7 @@ def _issue(
         outcome="selected",
         prize=book.rules.reward_prize,
     )
-    for hook in hooks.AFTER_REGISTRATION:
-        hook(conn, book.campaign, record)
+    hooks.after_registration(conn, book.campaign, record)
     if notify:
         from campaignctl.delivery.sms import enqueue_sms  # noqa: PLC0415
 

@@ -58,10 +58,18 @@ def enqueue(
     A duplicate key is not an error: a retried request that enqueues the same
     message again must not fail the registration it belongs to.
     """
+    return insert_message(conn, message_row(topic, key, payload, now=now))
+
+
+def message_row(
+    topic: str, key: str, payload: Payload, *, now: float | None = None
+) -> dict[str, object]:
+    """The outbox row of a new message, built (and its payload encoded) without the database,
+    e.g. before a registration's transaction; :func:`insert_message` writes it."""
     check_key(key)
     at = time.time() if now is None else now
     stamp = datetime.fromtimestamp(at, UTC)
-    row = {
+    return {
         "topic": topic,
         "idempotency_key": key,
         "payload": _JSON.encode(payload),
@@ -71,6 +79,11 @@ def enqueue(
         "created_at": stamp,
         "updated_at": stamp,
     }
+
+
+def insert_message(conn: Connection, row: dict[str, object]) -> bool:
+    """:func:`enqueue` of a row from :func:`message_row`."""
+    key = row["idempotency_key"]
     if is_sqlite(conn):
         # The same statement rendered once, on the driver's cursor (see sqlite_path).
         return _SQLITE_INSERT_OR_SKIP.run(driver_cursor(conn), row).fetchone() is not None

@@ -82,6 +82,17 @@ class Result:
     retry_after: int | None = None
 
 
+@dataclass(frozen=True)
+class _Ahead:
+    """A code registration's parts settled before the transaction (:meth:`RegistrationService._ahead`)."""
+
+    reg_id: str
+    at: datetime
+    prize: Prize | None
+    """The instant prize the code would win; the transaction still checks stock and limits."""
+    writes: hooks.PreparedWrites | None = None
+
+
 class _DailyLimit(Exception):
     pass
 
@@ -184,9 +195,18 @@ class RegistrationService:
             else None
         )
 
+        ahead = (
+            self._ahead(sub, verdict, now)
+            if verdict is not None
+            and verdict.ok
+            and batch is not None
+            and self.ctx.group_commit() is not None
+            else None
+        )
+
         def work(conn: Connection) -> Result:
             if is_sqlite(conn):
-                return self._code_on_sqlite(conn, sub, subjects, digest, verdict, batch, now)
+                return self._code_on_sqlite(conn, sub, subjects, digest, verdict, batch, now, ahead)
             self.guard.admit(conn, subjects, now)
             if verdict is not None and verdict.ok and batch is not None:
                 try:
@@ -278,8 +298,7 @@ class RegistrationService:
             prize=prize.id if prize else None,
             **_details(sub),
         )
-        for hook in hooks.AFTER_REGISTRATION:
-            hook(conn, self.ctx.campaign, record)
+        hooks.after_registration(conn, self.ctx.campaign, record)
         text = messages.won(prize) if prize else messages.entered(entries, points)
         return Result(201, outcome, text, reg_id, prize, entries, points)
 
@@ -292,6 +311,7 @@ class RegistrationService:
         verdict: Verdict | None,
         batch: BatchRow | None,
         now: datetime,
+        ahead: _Ahead | None = None,
     ) -> Result:
         """The ``work`` above on the driver's cursor (:mod:`~campaignctl.runtime.sqlite_codes`).
 
@@ -330,9 +350,39 @@ class RegistrationService:
                     person = sqlite_codes.create_person(
                         cur, self.ctx.sealer, digest, sub.phone, sub.details, at
                     )
-                return self._registered(conn, cur, sub, subjects, verdict, serial, person, now, at)
+                return self._registered(
+                    conn, cur, sub, subjects, verdict, serial, person, now, ahead
+                )
         self.guard.count_failure(conn, subjects, now)
         return Result(422, "not_a_code", messages.NOT_A_CODE, errors={"code": messages.NOT_A_CODE})
+
+    def _ahead(self, sub: Submission, verdict: Verdict, now: datetime) -> _Ahead:
+        """What a code registration can settle before the writer's turn: its id and time,
+        the instant prize it would win, and the hooks' messages for that outcome."""
+        assert verdict.serial is not None  # noqa: S101 - a valid verdict has a serial
+        at = now.astimezone(UTC)
+        reg_id = str(uuid.uuid4())
+        prize = self._instant_candidate(verdict.serial)
+        record = self._code_record(sub, verdict, reg_id, at, prize)
+        return _Ahead(
+            reg_id, at, prize, hooks.prepare_after_registration(self.ctx.campaign, record)
+        )
+
+    def _code_record(
+        self, sub: Submission, verdict: Verdict, reg_id: str, at: datetime, prize: Prize | None
+    ) -> RegistrationRecord:
+        return RegistrationRecord(
+            id=reg_id,
+            campaign=self.ctx.campaign.slug,
+            registered_at=at,
+            channel=sub.channel,
+            phone=sub.phone,
+            outcome="instant_win" if prize is not None else "draw_entry",
+            code_serial=verdict.serial,
+            code_masked=mask_code(verdict.code),
+            prize=prize.id if prize else None,
+            **_details(sub),
+        )
 
     def _registered(
         self,
@@ -344,21 +394,22 @@ class RegistrationService:
         serial: int,
         person: int,
         now: datetime,
-        at: datetime,
+        ahead: _Ahead | None,
     ) -> Result:
-        """The registration row and its hooks; ``at`` is ``now`` in UTC (the same object
-        the redemption stored, so the SQLite path formats it once)."""
+        """The registration row and its hooks, with what :meth:`_ahead` settled (the
+        hooks' messages are used if the outcome is the one they were made for)."""
         codes = self.ctx.campaign.mechanics.codes
         assert codes is not None  # noqa: S101
-        prize = self._instant_prize_on(cur, person, serial)
+        if ahead is None:
+            ahead = _Ahead(str(uuid.uuid4()), now.astimezone(UTC), self._instant_candidate(serial))
+        prize = self._claim_on(cur, person, ahead.prize)
         tier = tiers.tier_on(self.ctx.campaign.mechanics, now.date())
         entries = tiers.entries(codes.draw_entries_per_code, tier)
         outcome: Outcome = "instant_win" if prize is not None else "draw_entry"
-        reg_id = str(uuid.uuid4())
         sqlite_codes.insert_registration(
             cur,
             {
-                "id": reg_id,
+                "id": ahead.reg_id,
                 "participant_id": person,
                 "channel": sub.channel,
                 "mechanic": "code",
@@ -373,35 +424,25 @@ class RegistrationService:
                 "ip": subjects.ip,
                 "device": subjects.device,
                 "moderation": "none",
-                "created_at": at,
+                "created_at": ahead.at,
             },
         )
-        record = RegistrationRecord(
-            id=reg_id,
-            campaign=self.ctx.campaign.slug,
-            registered_at=at,
-            channel=sub.channel,
-            phone=sub.phone,
-            outcome=outcome,
-            code_serial=serial,
-            code_masked=mask_code(verdict.code),
-            prize=prize.id if prize else None,
-            **_details(sub),
-        )
-        for hook in hooks.AFTER_REGISTRATION:
-            hook(conn, self.ctx.campaign, record)
+        record = self._code_record(sub, verdict, ahead.reg_id, ahead.at, prize)
+        hooks.after_registration(conn, self.ctx.campaign, record, ahead.writes)
         text = messages.won(prize) if prize else messages.entered(entries, codes.points_per_code)
-        return Result(201, outcome, text, reg_id, prize, entries, codes.points_per_code)
+        return Result(201, outcome, text, ahead.reg_id, prize, entries, codes.points_per_code)
 
-    def _instant_prize_on(self, cur: sqlite3.Cursor, person: int, serial: int) -> Prize | None:
-        """:meth:`_instant_prize` on the driver's cursor."""
+    def _instant_candidate(self, serial: int) -> Prize | None:
+        """The prize ``serial`` wins if its stock and the person's limit allow (no database)."""
         prizes = self._instant_prizes()
         if not prizes:
             return None
         if self.ctx.settings.instant_win == "serial":
-            prize = instant_win.by_serial(prizes, self._key(), serial)
-        else:
-            prize = instant_win.at_random(prizes)
+            return instant_win.by_serial(prizes, self._key(), serial)
+        return instant_win.at_random(prizes)
+
+    def _claim_on(self, cur: sqlite3.Cursor, person: int, prize: Prize | None) -> Prize | None:
+        """:meth:`_instant_prize`'s checks and claim on the driver's cursor."""
         if prize is None:
             return None
         limit = prize.per_person_limit
@@ -552,8 +593,7 @@ class RegistrationService:
                 prize=prize.id if prize else None,
                 **_details(sub),
             )
-            for hook in hooks.AFTER_REGISTRATION:
-                hook(conn, campaign, record)
+            hooks.after_registration(conn, campaign, record)
             text = messages.won(prize) if prize else messages.receipt(pending)
             return Result(201, outcome, text, reg_id, prize, entries, 0)
 
