@@ -16,7 +16,10 @@ cost is measured; they are just never exceeded. The failed-attempt budget (20
 per day) stays: every code sent is valid, so a failure would be a bug, and it
 would show in the response codes.
 
-    .venv/bin/python bench/api.py [SECONDS] [--profile OUT.txt]
+    .venv/bin/python bench/api.py [SECONDS] [--workers N] [--profile OUT.txt]
+
+`--workers` is passed to `campaignctl up` (default: one HTTP process per core,
+at most 4, under a supervisor that runs the jobs; see docs/runtime.md).
 
 `--profile` samples the server with py-spy (`.venv/bin/pip install py-spy`) during
 the registration run and writes the raw stacks to OUT.txt, then prints the top frames.
@@ -194,6 +197,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("seconds", nargs="?", type=int, default=60)
     parser.add_argument("--profile", type=Path, default=None, help="py-spy raw output file")
+    parser.add_argument("--workers", type=int, default=None, help="HTTP server processes")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk not found: apt-get install wrk")
@@ -206,6 +210,8 @@ def main() -> None:
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
         up = [*CLI, "up", "campaign.yaml", "--detach", "--port", str(port), "--clock", "start"]
+        if args.workers:
+            up += ["--workers", str(args.workers)]
         run(*up, cwd=folder)
         try:
             pid = int(
@@ -228,7 +234,7 @@ def main() -> None:
         finally:
             run(*CLI, "stop", "campaign.yaml", cwd=folder)
         db = _check_database(folder)
-    _report(reg, health, db, seconds, load, cpu_reg / wall_reg, 1)
+    _report(reg, health, db, seconds, load, cpu_reg / wall_reg, max(1, len(pids) - 1))
     print(status)
     if args.profile:
         print(_top_frames(args.profile))
@@ -268,7 +274,7 @@ def _report(
     print(f"/healthz:      {h_rate:.0f}/s  p50 {health['p50']:.1f} ms  p99 {health['p99']:.1f} ms")
     print(
         f"ratio: {rate / h_rate:.2f} (target >= 0.5); server CPU {cpu_cores:.2f} cores during the run; "
-        f"{workers} server process(es); {THREADS} wrk threads, {CONNECTIONS} connections, {seconds} s; "
+        f"{workers} HTTP process(es); {THREADS} wrk threads, {CONNECTIONS} connections, {seconds} s; "
         f"load average before: {load:.2f}"
     )
     print(f"database after the run: {db}")
