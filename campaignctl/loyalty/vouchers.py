@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import csv
 import os
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
@@ -31,6 +30,7 @@ from campaignctl.loyalty.codes import normalise, voucher_code, voucher_hash
 from campaignctl.loyalty.importer import member_hash
 from campaignctl.runtime import hooks
 from campaignctl.runtime.antifraud import utc
+from campaignctl.runtime.ids import new_id
 from campaignctl.runtime.participants import participant_id
 from campaignctl.runtime.stock import claim
 from campaignctl.store.runtime_tables import loyalty_members, loyalty_vouchers, registrations
@@ -182,7 +182,7 @@ def _issue(
     conn.execute(
         update(loyalty_members).where(loyalty_members.c.id == member).values(participant_id=person)
     )
-    reg_id = str(uuid.uuid4())
+    reg_id = new_id()
     conn.execute(
         insert(registrations).values(
             id=reg_id,

@@ -25,7 +25,6 @@ import logging
 import secrets
 import sqlite3
 import time
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -48,6 +47,7 @@ from campaignctl.runtime import hooks, messages, sqlite_codes
 from campaignctl.runtime.antifraud import Guard, Subjects, Throttled, flag
 from campaignctl.runtime.context import RuntimeContext
 from campaignctl.runtime.form import Submission
+from campaignctl.runtime.ids import new_id
 from campaignctl.runtime.mechanics import instant_win, receipts, tiers
 from campaignctl.runtime.participants import find_or_create
 from campaignctl.runtime.photos import photo_key, save_photo
@@ -264,7 +264,7 @@ class RegistrationService:
         entries = tiers.entries(codes.draw_entries_per_code, tier)
         points = codes.points_per_code
         outcome: Outcome = "instant_win" if prize is not None else "draw_entry"
-        reg_id = str(uuid.uuid4())
+        reg_id = new_id()
         conn.execute(
             INSERT_REGISTRATION,
             {
@@ -361,7 +361,7 @@ class RegistrationService:
         the instant prize it would win, and the hooks' messages for that outcome."""
         assert verdict.serial is not None  # noqa: S101 - a valid verdict has a serial
         at = now.astimezone(UTC)
-        reg_id = str(uuid.uuid4())
+        reg_id = new_id()
         prize = self._instant_candidate(verdict.serial)
         record = self._code_record(sub, verdict, reg_id, at, prize)
         return _Ahead(
@@ -401,7 +401,7 @@ class RegistrationService:
         codes = self.ctx.campaign.mechanics.codes
         assert codes is not None  # noqa: S101
         if ahead is None:
-            ahead = _Ahead(str(uuid.uuid4()), now.astimezone(UTC), self._instant_candidate(serial))
+            ahead = _Ahead(new_id(), now.astimezone(UTC), self._instant_candidate(serial))
         prize = self._claim_on(cur, person, ahead.prize)
         tier = tiers.tier_on(self.ctx.campaign.mechanics, now.date())
         entries = tiers.entries(codes.draw_entries_per_code, tier)
@@ -526,7 +526,7 @@ class RegistrationService:
                 return _Step(rejected, _refused)
         # Stores can only be checked on the photo; a photo alone needs a person to read it.
         pending = parsed is None or bool(rules.eligible_stores)
-        reg_id = str(uuid.uuid4())
+        reg_id = new_id()
         photo_path, photo_ref = self._keep_photo(sub, reg_id)
         put, photo = self.ctx.settings.photo_put, sub.photo
         tier = tiers.tier_on(campaign.mechanics, now.date())
