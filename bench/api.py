@@ -228,7 +228,9 @@ def main() -> None:
             cpu_reg, wall_reg = _cpu_seconds(pids) - cpu0, time.monotonic() - t0
             if spy is not None:
                 spy.wait()
-            time.sleep(2)  # let the delivery worker settle before the reference run
+            # The reference run starts once the server is quiet again: the supervisor's
+            # background work (WAL checkpoints, the CRM backlog) may still be catching up.
+            _wait_idle(pids)
             health = wrk(f"{base}/healthz", min(seconds, 20), dict(env, BENCH_MODE="get"))
             status = run(*CLI, "status", "campaign.yaml", cwd=folder)
         finally:

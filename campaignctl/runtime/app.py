@@ -37,13 +37,17 @@ def build_context(
     clock: Clock | None = None,
     local: bool = True,
     migrate: bool = True,
+    checkpoints: bool = True,
 ) -> RuntimeContext:
     """Open (and migrate) the database, load the keys, seed the prize stock.
 
     ``migrate=False``: another process (the supervisor of an HTTP worker) did
-    the migration and the seeding already.
+    the migration and the seeding already. ``checkpoints=False``: commits leave the
+    WAL to a :class:`~campaignctl.runtime.checkpoints.Checkpointer` (server processes).
     """
-    engine = open_engine(database_url or default_database_url(campaign.folder))
+    engine = open_engine(
+        database_url or default_database_url(campaign.folder), checkpoints=checkpoints
+    )
     if migrate:
         upgrade(engine)
         sync_stock(engine, campaign)

@@ -20,6 +20,7 @@ import uvicorn
 
 from campaignctl.errors import UserError
 from campaignctl.runtime.app import build_context, create_app, default_settings
+from campaignctl.runtime.checkpoints import Checkpointer
 from campaignctl.runtime.context import CLOCK_ENV
 from campaignctl.runtime.process import Running, pid_path, write_pid
 from campaignctl.runtime.supervisor import Supervisor, auto_workers, die_with, reuseport_socket
@@ -51,11 +52,15 @@ def serve(
     try:
         if count > 1:
             return Supervisor(source, host, port, count, log_level).run()
-        app = create_app(campaign, run_worker=True)
+        ctx = build_context(campaign, settings=default_settings(campaign), checkpoints=False)
+        app = create_app(campaign, context=ctx, run_worker=True)
+        checkpointer = Checkpointer.start_for(ctx.engine)
         try:
             uvicorn.Server(_config(app, host, port, log_level)).run()
         finally:
-            app.state.runtime.engine.dispose()
+            if checkpointer is not None:
+                checkpointer.stop()
+            ctx.engine.dispose()
         return 0
     finally:
         with contextlib.suppress(OSError):
@@ -69,7 +74,9 @@ def serve_worker(source: Path, host: str, port: int, parent: int, log_level: str
         campaign = load_campaign(source)
     except UserError as exc:  # e.g. the file was edited into an invalid spec since `up`
         sys.exit(f"HTTP worker: {exc.render()}")
-    ctx = build_context(campaign, settings=default_settings(campaign), migrate=False)
+    ctx = build_context(
+        campaign, settings=default_settings(campaign), migrate=False, checkpoints=False
+    )
     app = create_app(campaign, context=ctx)
     sock = reuseport_socket(host, port)
     try:

@@ -7,7 +7,8 @@ listening socket on the same port (``SO_REUSEPORT``: the kernel spreads new
 connections across them). The supervisor, the process ``campaignctl up``
 starts and whose pid ``server.json`` holds, serves no HTTP: it migrates the
 database before any worker starts, runs the job loop (CRM and SMS delivery,
-reports, draws) exactly once, restarts a worker that died, and on SIGTERM or
+reports, draws) exactly once, checkpoints the SQLite WAL
+(:mod:`~campaignctl.runtime.checkpoints`), restarts a worker that died, and on SIGTERM or
 SIGINT stops the workers gracefully, then the jobs.
 
 Workers are fresh interpreters (not forks), so they share no locks, threads or
@@ -30,11 +31,13 @@ import subprocess
 import sys
 import time
 from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from campaignctl.runtime import plugins
 from campaignctl.runtime.app import build_context, default_settings
+from campaignctl.runtime.checkpoints import Checkpointer, background_priority
 from campaignctl.runtime.context import RuntimeContext
 from campaignctl.runtime.worker import run_jobs
 from campaignctl.spec import load_campaign
@@ -133,7 +136,8 @@ class Supervisor:
         campaign = load_campaign(self.source)
         plugins.install()  # the jobs: CRM and SMS delivery, reports, draws
         # Migrate, seed the stock and load the keys before any worker opens the database.
-        ctx = build_context(campaign, settings=default_settings(campaign))
+        ctx = build_context(campaign, settings=default_settings(campaign), checkpoints=False)
+        checkpointer = Checkpointer.start_for(ctx.engine)
         # Holds the port (bound, not listening: it takes no connections) for the
         # workers' sockets, so no other program can take it between restarts.
         holder = reuseport_socket(self.host, self.port)
@@ -144,6 +148,8 @@ class Supervisor:
         finally:
             self._stop_workers()
             holder.close()
+            if checkpointer is not None:
+                checkpointer.stop()
             ctx.engine.dispose()
         if self.failed:
             log.error("%s", self.failed)
@@ -153,6 +159,10 @@ class Supervisor:
     async def _serve(self, ctx: RuntimeContext) -> None:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
+        # The jobs run in this pool's threads, behind the HTTP workers.
+        loop.set_default_executor(
+            ThreadPoolExecutor(thread_name_prefix="jobs", initializer=background_priority)
+        )
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
         jobs = asyncio.create_task(run_jobs(ctx, stop))

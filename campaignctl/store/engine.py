@@ -14,8 +14,13 @@ from sqlalchemy.engine import make_url
 _MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-def open_engine(url: str) -> Engine:
-    """An engine for ``url``; a SQLite file is created 0600 and put in WAL mode."""
+def open_engine(url: str, *, checkpoints: bool = True) -> Engine:
+    """An engine for ``url``; a SQLite file is created 0600 and put in WAL mode.
+
+    ``checkpoints=False``: this engine's commits never checkpoint the WAL (SQLite
+    otherwise does it in the commit that passes 1,000 WAL pages, fsync included);
+    a :class:`campaignctl.runtime.checkpoints.Checkpointer` must then run beside it.
+    """
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True)
@@ -37,6 +42,8 @@ def open_engine(url: str) -> Engine:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA temp_store=MEMORY")
+        if not checkpoints:
+            cursor.execute("PRAGMA wal_autocheckpoint=0")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
