@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import json
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -22,9 +21,9 @@ import pytest
 
 from campaignctl.runtime.process import running
 from campaignctl.spec import load_campaign
-from tests.conftest import ROOT
 from tests.delivery.receiver import CrmReceiver, CrmState
 from tests.queue.conftest import free_port
+from tests.runtime.conftest import copy_example
 
 CLI = [sys.executable, "-m", "campaignctl"]
 pytestmark = pytest.mark.slow
@@ -93,11 +92,7 @@ def crm() -> Iterator[CrmReceiver]:
 @pytest.fixture
 def stack(tmp_path: Path, crm: CrmReceiver) -> Iterator[Stack]:
     folder = tmp_path / "caps"
-    shutil.copytree(
-        ROOT / "examples" / "bottle-caps",
-        folder,
-        ignore=shutil.ignore_patterns(".campaignctl", "build", "print"),
-    )
+    copy_example("bottle-caps", folder)
     spec = folder / "campaign.yaml"
     spec.write_text(
         spec.read_text(encoding="utf-8")
