@@ -9,6 +9,7 @@ died holding requests and deliveries.
 from __future__ import annotations
 
 import csv
+import http.client
 import json
 import os
 import shutil
@@ -50,7 +51,8 @@ def _post(base: str, code: str, phone: str) -> tuple[int, dict[str, object]]:
             return answer.status, json.loads(answer.read())
     except urllib.error.HTTPError as exc:
         return exc.code, {}
-    except (urllib.error.URLError, ConnectionError, TimeoutError):
+    except (urllib.error.URLError, http.client.HTTPException, ConnectionError, TimeoutError):
+        # Refused, reset, or the answer cut off mid-body by the kill: no answer.
         return 0, {}
 
 
