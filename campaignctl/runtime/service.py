@@ -432,12 +432,13 @@ class RegistrationService:
         text = messages.won(prize) if prize else messages.entered(entries, codes.points_per_code)
         return Result(201, outcome, text, ahead.reg_id, prize, entries, codes.points_per_code)
 
-    def _instant_candidate(self, serial: int) -> Prize | None:
-        """The prize ``serial`` wins if its stock and the person's limit allow (no database)."""
+    def _instant_candidate(self, serial: int | None) -> Prize | None:
+        """The prize this registration wins if the stock and the person's limit allow (no
+        database): fixed by ``serial`` in ``serial`` mode, else (or without a serial) drawn."""
         prizes = self._instant_prizes()
         if not prizes:
             return None
-        if self.ctx.settings.instant_win == "serial":
+        if serial is not None and self.ctx.settings.instant_win == "serial":
             return instant_win.by_serial(prizes, self._key(), serial)
         return instant_win.at_random(prizes)
 
@@ -455,13 +456,7 @@ class RegistrationService:
         return int(conn.execute(REGISTERED_SINCE, {"person": person, "since": start}).scalar_one())
 
     def _instant_prize(self, conn: Connection, person: int, serial: int | None) -> Prize | None:
-        prizes = self._instant_prizes()
-        if not prizes:
-            return None
-        if serial is not None and self.ctx.settings.instant_win == "serial":
-            prize = instant_win.by_serial(prizes, self._key(), serial)
-        else:
-            prize = instant_win.at_random(prizes)
+        prize = self._instant_candidate(serial)
         if prize is None:
             return None
         if prize.per_person_limit is not None:
