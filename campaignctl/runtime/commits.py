@@ -108,9 +108,7 @@ class WriterLock:
         """Block until this process and then every other one let go (the GIL is released)."""
         self._thread_lock.acquire()
         try:
-            if self._fd is None:
-                self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-            fcntl.flock(self._fd, fcntl.LOCK_EX)
+            fcntl.flock(self._file(), fcntl.LOCK_EX)
         except BaseException:
             self._thread_lock.release()
             raise
@@ -120,9 +118,7 @@ class WriterLock:
         if not self._thread_lock.acquire(blocking=False):
             return False
         try:
-            if self._fd is None:
-                self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-            fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(self._file(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             self._thread_lock.release()
             return False
@@ -130,6 +126,12 @@ class WriterLock:
             self._thread_lock.release()
             raise
         return True
+
+    def _file(self) -> int:
+        """The lock file, opened once (under the thread lock)."""
+        if self._fd is None:
+            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        return self._fd
 
     def release(self) -> None:
         assert self._fd is not None  # noqa: S101 - acquired before
