@@ -77,36 +77,23 @@ def account_policy(
             "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"],
         }
     ]
-    if exporter_id is not None:
-        statements.append(
-            {
-                "Sid": "CsvExport",
-                "Effect": "Allow",
-                "Principal": {"CanonicalUser": exporter_id},
-                "Action": list(EXPORTS_ACCESS),
-                "Resource": [f"arn:aws:s3:::{bucket}/{EXPORTS_PREFIX}/*"],
-            }
-        )
-    if gateway_id is not None:
-        statements.append(
-            {
-                "Sid": "GatewayReadsDraws",
-                "Effect": "Allow",
-                "Principal": {"CanonicalUser": gateway_id},
-                "Action": list(GATEWAY_ACCESS),
-                "Resource": [f"arn:aws:s3:::{bucket}/{DRAWS_PREFIX}/*"],
-            }
-        )
-    if receipts_id is not None:
-        statements.append(
-            {
-                "Sid": "HttpPutsReceipts",
-                "Effect": "Allow",
-                "Principal": {"CanonicalUser": receipts_id},
-                "Action": list(RECEIPTS_ACCESS),
-                "Resource": [f"arn:aws:s3:::{bucket}/{RECEIPTS_PREFIX}/*"],
-            }
-        )
+    grants = (
+        ("CsvExport", exporter_id, EXPORTS_ACCESS, EXPORTS_PREFIX),
+        ("GatewayReadsDraws", gateway_id, GATEWAY_ACCESS, DRAWS_PREFIX),
+        ("HttpPutsReceipts", receipts_id, RECEIPTS_ACCESS, RECEIPTS_PREFIX),
+    )
+    for sid, principal, granted, prefix in grants:
+        # Another account's access to one prefix only (CSV exports, drawn rounds, photos).
+        if principal is not None:
+            statements.append(
+                {
+                    "Sid": sid,
+                    "Effect": "Allow",
+                    "Principal": {"CanonicalUser": principal},
+                    "Action": list(granted),
+                    "Resource": [f"arn:aws:s3:::{bucket}/{prefix}/*"],
+                }
+            )
     return json.dumps({"Version": "2012-10-17", "Statement": statements})
 
 
