@@ -35,12 +35,12 @@ from typing import Any
 
 from campaignctl.model import Campaign
 from campaignctl.runtime.photos import PhotoPut
-from campaignctl.stack.yandex.coldstart import NotConfigured
+from campaignctl.stack.yandex.coldstart import STATIC_ACCESS_KEY_ENV, static_key
 from campaignctl.stack.yandex.upload import YANDEX_S3_ENDPOINT, S3Access, content_type, s3_client
 
 BUCKET_ENV = "CAMPAIGNCTL_BUCKET_REPORTS"
 ENDPOINT_ENV = "CAMPAIGNCTL_S3_ENDPOINT"
-ACCESS_KEY_ENV = "CAMPAIGNCTL_STATIC_ACCESS_KEY_ID"
+ACCESS_KEY_ENV = STATIC_ACCESS_KEY_ENV
 REPORTS_PREFIX = "reports"
 DRAWS_PREFIX = "draws"
 CRM_EXPORTS_PREFIX = "crm-exports"
@@ -86,13 +86,12 @@ def reports_bucket(env: Mapping[str, str], secrets: Mapping[str, str]) -> Report
     bucket = env.get(BUCKET_ENV)
     if not bucket:
         return None
-    access_key = env.get(ACCESS_KEY_ENV)
-    secret_key = secrets.get("static_secret_key")
-    if not access_key or not secret_key:
-        raise NotConfigured(
-            f"{BUCKET_ENV} is set but {ACCESS_KEY_ENV} or its sealed secret half is not",
-            hint="the stack gives a function that writes to the reports bucket a static key",
-        )
+    access_key, secret_key = static_key(
+        env,
+        secrets,
+        missing=f"{BUCKET_ENV} is set but {ACCESS_KEY_ENV} or its sealed secret half is not",
+        hint="the stack gives a function that writes to the reports bucket a static key",
+    )
     endpoint = env.get(ENDPOINT_ENV) or YANDEX_S3_ENDPOINT
     return ReportsBucket(bucket, S3Access(access_key, secret_key, endpoint=endpoint))
 

@@ -63,6 +63,23 @@ class ColdStart:
     secrets: Mapping[str, str]
 
 
+STATIC_ACCESS_KEY_ENV = "CAMPAIGNCTL_STATIC_ACCESS_KEY_ID"
+"""The id of the function's static key (S3, Message Queue); its secret half is the sealed
+secret ``static_secret_key``."""
+
+
+def static_key(
+    env: Mapping[str, str], secrets: Mapping[str, str], *, missing: str, hint: str
+) -> tuple[str, str]:
+    """The function's static key (id, secret); :class:`NotConfigured` with ``missing`` and
+    ``hint`` if either half is not there."""
+    access_key = env.get(STATIC_ACCESS_KEY_ENV)
+    secret_key = secrets.get("static_secret_key")
+    if not access_key or not secret_key:
+        raise NotConfigured(missing, hint=hint)
+    return access_key, secret_key
+
+
 def _require(env: Mapping[str, str], name: str) -> str:
     value = env.get(name)
     if not value:

@@ -12,12 +12,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from campaignctl.queue.sqs import YANDEX_ENDPOINT, YANDEX_REGION, SqsQueue, sqs_client
-from campaignctl.stack.yandex.coldstart import NotConfigured
+from campaignctl.stack.yandex.coldstart import STATIC_ACCESS_KEY_ENV, static_key
 from campaignctl.stack.yandex.naming import queue_url_variable
 
 ENDPOINT_ENV = "CAMPAIGNCTL_MQ_ENDPOINT"
 REGION_ENV = "CAMPAIGNCTL_MQ_REGION"
-ACCESS_KEY_ENV = "CAMPAIGNCTL_STATIC_ACCESS_KEY_ID"
+ACCESS_KEY_ENV = STATIC_ACCESS_KEY_ENV
 WORKERS = ("crm", "sms")
 """The queues the stack can make (:func:`campaignctl.stack.yandex.queues.workers`)."""
 
@@ -27,13 +27,12 @@ def relay_queues(env: Mapping[str, str], secrets: Mapping[str, str]) -> dict[str
     urls = {w: env[queue_url_variable(w)] for w in WORKERS if env.get(queue_url_variable(w))}
     if not urls:
         return {}
-    access_key = env.get(ACCESS_KEY_ENV)
-    secret_key = secrets.get("static_secret_key")
-    if not access_key or not secret_key:
-        raise NotConfigured(
-            f"{ACCESS_KEY_ENV} or its sealed secret half is not set",
-            hint="the stack gives the relay function a static key for Message Queue",
-        )
+    access_key, secret_key = static_key(
+        env,
+        secrets,
+        missing=f"{ACCESS_KEY_ENV} or its sealed secret half is not set",
+        hint="the stack gives the relay function a static key for Message Queue",
+    )
     client = sqs_client(
         env.get(ENDPOINT_ENV) or YANDEX_ENDPOINT,
         region=env.get(REGION_ENV) or YANDEX_REGION,
