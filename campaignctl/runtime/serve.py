@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 import uvicorn
+from fastapi import FastAPI
 
 from campaignctl.errors import UserError
 from campaignctl.runtime.app import build_context, create_app, default_settings
@@ -27,9 +28,9 @@ from campaignctl.runtime.supervisor import Supervisor, auto_workers, die_with, r
 from campaignctl.spec import load_campaign
 
 
-def _config(app: object, host: str, port: int, log_level: str) -> uvicorn.Config:
+def _config(app: FastAPI, host: str, port: int, log_level: str) -> uvicorn.Config:
     return uvicorn.Config(
-        app,  # type: ignore[arg-type]
+        app,
         host=host,
         port=port,
         log_level=log_level,
