@@ -15,12 +15,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from campaignctl import jsontext
 from campaignctl.model import Campaign
 from campaignctl.queue import Message, Payload
 from campaignctl.runtime.sealing import Sealer, ensure_sealer
-
-# json.dumps(data, ensure_ascii=False, sort_keys=True), without building an encoder per call.
-_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
 
 
 @cache
@@ -49,7 +47,7 @@ def campaign_sealer(campaign: Campaign) -> Sealer:
 
 
 def seal(sealer: Sealer, key: str, data: dict[str, Any]) -> Payload:
-    text = _JSON.encode(data)
+    text = jsontext.sorted_bytes(data)
     return {"sealed": base64.b64encode(sealer.seal(text, context=key.encode())).decode("ascii")}
 
 

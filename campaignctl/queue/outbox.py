@@ -22,6 +22,7 @@ from sqlalchemy import Connection, Engine, Executable, bindparam, delete, func, 
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.exc import IntegrityError
 
+from campaignctl import jsontext
 from campaignctl.queue.message import (
     STATES,
     Message,
@@ -37,9 +38,6 @@ from campaignctl.store.upsert import has_returning_upsert, upsert
 
 Clock = Callable[[], float]
 """Unix time in seconds."""
-
-# json.dumps(payload, ensure_ascii=False, sort_keys=True), without an encoder built per call.
-_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
 
 
 def _ms(seconds: float) -> int:
@@ -72,7 +70,7 @@ def message_row(
     return {
         "topic": topic,
         "idempotency_key": key,
-        "payload": _JSON.encode(payload),
+        "payload": jsontext.sorted_text(payload),
         "state": "pending",
         "attempts": 0,
         "next_attempt_ms": _ms(at),
@@ -86,7 +84,7 @@ def insert_message(conn: Connection, row: dict[str, object]) -> bool:
     key = row["idempotency_key"]
     if is_sqlite(conn):
         # The same statement rendered once, on the driver's cursor (see sqlite_path).
-        return _SQLITE_INSERT_OR_SKIP.run(driver_cursor(conn), row).fetchone() is not None
+        return _SQLITE_INSERT_OR_SKIP.run(driver_cursor(conn), row).rowcount == 1
     if has_returning_upsert(conn):
         # One round trip on the registration hot path: the database skips a
         # duplicate key itself (no read first, no savepoint).
@@ -129,11 +127,12 @@ def _insert_or_skip(conn: Connection) -> Executable:
     return found
 
 
+# Without RETURNING: SQLite collects returned rows in a temporary table (one per
+# statement), and the driver's row count already says whether the row went in.
 _SQLITE_INSERT_OR_SKIP = Prepared(
     sqlite.insert(outbox)
     .values(dict.fromkeys(_ENQUEUED, REQUIRED))
     .on_conflict_do_nothing(index_elements=[outbox.c.idempotency_key])
-    .returning(outbox.c.id)
 )
 
 

@@ -36,9 +36,11 @@ class Sealer:
     def from_key(cls, key: bytes) -> Sealer:
         return cls(subkey(key, "runtime/pd-seal/v1"), subkey(key, "runtime/pd-hash/v1"))
 
-    def seal(self, text: str, *, context: bytes = b"") -> bytes:
+    def seal(self, text: str | bytes, *, context: bytes = b"") -> bytes:
+        """``text`` (a string, or its UTF-8 bytes) encrypted and bound to ``context``."""
         nonce = os.urandom(12)
-        return nonce + self._aead.encrypt(nonce, text.encode("utf-8"), context)
+        data = text.encode("utf-8") if isinstance(text, str) else text
+        return nonce + self._aead.encrypt(nonce, data, context)
 
     def open(self, sealed: bytes, *, context: bytes = b"") -> str:
         data = bytes(sealed)

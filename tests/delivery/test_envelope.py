@@ -48,7 +48,7 @@ def test_a_dropped_campaign_leaves_nothing_behind(tmp_path: Path) -> None:
     assert key not in _BY_CAMPAIGN
 
 
-def test_a_sealed_payload_opens_to_the_sorted_json_it_always_held(caps: Campaign) -> None:
+def test_a_sealed_payload_opens_to_sorted_compact_utf8_json(caps: Campaign) -> None:
     sealer = campaign_sealer(caps)
     payload = seal(sealer, "crm:x:r-1", DATA)
     message = Message(
@@ -57,4 +57,6 @@ def test_a_sealed_payload_opens_to_the_sorted_json_it_always_held(caps: Campaign
     assert open_message(sealer, message) == DATA
     raw = base64.b64decode(str(payload["sealed"]))
     text = sealer.open(raw, context=b"crm:x:r-1")
-    assert text == json.dumps(DATA, ensure_ascii=False, sort_keys=True)
+    # One text per payload: keys sorted at every level, no spaces, Cyrillic as UTF-8.
+    assert text == json.dumps(DATA, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    assert '"name":"Анна"' in text

@@ -1,0 +1,42 @@
+"""JSON text for what the runtime writes on every registration: messages and answers.
+
+A registration encodes JSON three times (the CRM request it queues, that
+message's outbox row, the answer), and the standard library's encoder was a
+tenth of a registration's CPU; orjson writes the same JSON in a tenth of the
+time. The output is compact UTF-8 (no ``\\uXXXX`` escapes for Cyrillic), as the
+API's answers always were; stored messages used to carry spaces after ``,`` and
+``:``, and both kinds read back alike. Everything else (reports, exports, the
+CLI's ``--json``) keeps :mod:`json`: it runs once, and its output is read by people.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+
+_SORTED = orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS
+
+
+def sorted_bytes(value: Any) -> bytes:
+    """``value`` as JSON with sorted keys (one text per value: what is sealed and stored).
+
+    Raises :class:`TypeError` for what JSON cannot hold, as :func:`json.dumps` does.
+    """
+    try:
+        return orjson.dumps(value, option=_SORTED)
+    except orjson.JSONEncodeError as exc:
+        raise TypeError(str(exc)) from exc
+
+
+def sorted_text(value: Any) -> str:
+    """:func:`sorted_bytes` as a string."""
+    return sorted_bytes(value).decode("utf-8")
+
+
+def answer_bytes(value: Any) -> bytes:
+    """``value`` as JSON in its own key order: an HTTP answer's body."""
+    try:
+        return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS)
+    except orjson.JSONEncodeError as exc:
+        raise TypeError(str(exc)) from exc
