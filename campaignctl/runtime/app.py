@@ -120,8 +120,10 @@ def create_app(
             {"message": "Проверьте поля запроса.", "errors": errors}, status_code=422
         )
 
+    hot, documented = registrations.routes(ctx)
+    app.router.routes.insert(0, hot)
     app.include_router(public.router(ctx))
-    app.include_router(registrations.router(ctx))
+    app.include_router(documented)
     app.include_router(me.router(ctx))
     for factory in hooks.ROUTERS:
         app.include_router(factory(ctx))
