@@ -427,7 +427,10 @@ class RegistrationService:
                 "created_at": ahead.at,
             },
         )
-        record = self._code_record(sub, verdict, ahead.reg_id, ahead.at, prize)
+        if ahead.writes is not None and prize is ahead.prize:
+            record = ahead.writes.record  # made from these same parts by _ahead
+        else:
+            record = self._code_record(sub, verdict, ahead.reg_id, ahead.at, prize)
         hooks.after_registration(conn, self.ctx.campaign, record, ahead.writes)
         text = messages.won(prize) if prize else messages.entered(entries, codes.points_per_code)
         return Result(201, outcome, text, ahead.reg_id, prize, entries, codes.points_per_code)
