@@ -20,6 +20,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta, timezone
+from operator import itemgetter
 from typing import Any, cast
 
 from sqlalchemy import ClauseElement, Connection, DateTime
@@ -56,6 +57,7 @@ class Prepared:
         # Per position: the name and the statement's own value (a literal such as
         # ``- 1``, REQUIRED, or None); then which positions have a bind processor.
         self._order: list[tuple[str, Any]] = []
+        self._pick = _picker(names)  # when every name is given
         self._required: list[int] = []
         self._processors: list[tuple[int, Callable[[Any], Any]]] = []
         for i, name in enumerate(names):
@@ -68,6 +70,22 @@ class Prepared:
                 self._processors.append((i, _faster(process)))
 
     def args(self, params: Mapping[str, Any]) -> tuple[Any, ...]:
+        # Usually every parameter is given: one C call picks them all, and only
+        # the few with a bind processor are touched again.
+        try:
+            given = self._pick(params)
+        except KeyError:
+            return self._args_with_defaults(params)
+        if not self._processors:
+            return given
+        out = list(given)
+        for i, process in self._processors:
+            value = out[i]
+            if value is not None:
+                out[i] = process(value)
+        return tuple(out)
+
+    def _args_with_defaults(self, params: Mapping[str, Any]) -> tuple[Any, ...]:
         get = params.get
         out = [get(name, default) for name, default in self._order]
         for i in self._required:
@@ -81,6 +99,16 @@ class Prepared:
 
     def run(self, cur: sqlite3.Cursor, params: Mapping[str, Any]) -> sqlite3.Cursor:
         return cur.execute(self.sql, self.args(params))
+
+
+def _picker(names: Sequence[str]) -> Callable[[Mapping[str, Any]], tuple[Any, ...]]:
+    """A function giving the values of ``names`` as a tuple (KeyError if one is missing)."""
+    if len(names) > 1:
+        return cast(Callable[[Mapping[str, Any]], tuple[Any, ...]], itemgetter(*names))
+    if names:
+        only = itemgetter(names[0])
+        return lambda params: (only(params),)
+    return lambda _params: ()
 
 
 _SAMPLES = (

@@ -56,6 +56,23 @@ def test_a_literal_in_the_statement_keeps_its_value_and_savepoints_roll_back(
     engine.dispose()
 
 
+def test_parameters_are_the_same_whether_all_or_some_are_given() -> None:
+    names = ("name", "scheme", "first_serial", "count", "state", "created_at", "updated_at")
+    add = Prepared(insert(code_batches).values(dict.fromkeys(names, REQUIRED)))
+    row = {"name": "b", "scheme": "keyed", "first_serial": 0, "count": 5, "state": "generated"}
+    full = row | {"created_at": AT, "updated_at": None, "unused": 1}
+    # Every name given: picked at once; the slow path (defaults, checks) agrees.
+    assert add.args(full) == add._args_with_defaults(full)
+    assert add.args(full)[5] == "2027-06-10 09:15:30.123456"
+    one = Prepared(select(code_batches.c.id).where(code_batches.c.name == bindparam("name")))
+    assert one.args({"name": "b"}) == ("b",)
+    assert one.args({}) == (None,)  # a plain bind parameter left out is NULL, as before
+    none = Prepared(select(code_batches.c.id))
+    assert none.args({"name": "b"}) == ()
+    claim = Prepared(CLAIM)  # its literals fill in what the caller does not give
+    assert claim.args({"prize": "cap"}) == claim._args_with_defaults({"prize": "cap"})
+
+
 def _datetimes() -> list[object]:
     rng = random.Random(7)
     zones = [UTC, ZoneInfo("Europe/Moscow"), ZoneInfo("America/New_York"), None]
