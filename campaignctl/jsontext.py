@@ -15,7 +15,12 @@ from typing import Any
 
 import orjson
 
-_SORTED = orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS
+# Like json.dumps: int keys become strings; datetimes and dataclasses are refused
+# (orjson would write them, in a format no reader of ours expects).
+_STRICT = (
+    orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+)
+_SORTED = _STRICT | orjson.OPT_SORT_KEYS
 
 
 def sorted_bytes(value: Any) -> bytes:
@@ -37,6 +42,6 @@ def sorted_text(value: Any) -> str:
 def answer_bytes(value: Any) -> bytes:
     """``value`` as JSON in its own key order: an HTTP answer's body."""
     try:
-        return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS)
+        return orjson.dumps(value, option=_STRICT)
     except orjson.JSONEncodeError as exc:
         raise TypeError(str(exc)) from exc

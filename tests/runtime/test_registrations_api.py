@@ -55,6 +55,24 @@ def test_not_a_code_answers_the_same_whatever_the_reason(
     assert answers[0]["errors"] == {"code": answers[0]["message"]}
 
 
+def test_the_registration_route_is_first_and_still_behind_the_middlewares(
+    client: TestClient, caps_ctx: RuntimeContext
+) -> None:
+    # The hot route sits ahead of every router in the app's list: it must still
+    # get the security headers, leave other methods to a 405, and stay documented.
+    assert caps_ctx.ledger is not None
+    [code] = issue_codes(caps_ctx.ledger, "run-1", 1)
+    created = client.post("/api/v1/registrations", json=_body(code))
+    assert created.status_code == 201
+    assert created.headers["content-security-policy"].startswith("default-src 'self'")
+    assert created.headers["x-content-type-options"] == "nosniff"
+    wrong = client.get("/api/v1/registrations")
+    assert wrong.status_code == 405
+    assert wrong.headers["allow"] == "POST"
+    assert "post" in client.get("/openapi.json").json()["paths"]["/api/v1/registrations"]
+    assert client.get("/healthz").json() == {"status": "ok"}
+
+
 def test_security_headers_and_health(client: TestClient) -> None:
     response = client.get("/healthz")
     assert response.json() == {"status": "ok"}
