@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import os
 import sys
 from pathlib import Path
@@ -57,6 +58,7 @@ def serve(
         app = create_app(campaign, context=ctx, run_worker=True)
         checkpointer = Checkpointer.start_for(ctx.engine)
         try:
+            settle_heap()
             uvicorn.Server(_config(app, host, port, log_level)).run()
         finally:
             if checkpointer is not None:
@@ -81,9 +83,26 @@ def serve_worker(source: Path, host: str, port: int, parent: int, log_level: str
     app = create_app(campaign, context=ctx)
     sock = reuseport_socket(host, port)
     try:
+        settle_heap()
         uvicorn.Server(_config(app, host, port, log_level)).run(sockets=[sock])
     finally:
         ctx.engine.dispose()
+
+
+def settle_heap() -> None:
+    """Take what start-up built (the campaign, the app, SQLAlchemy's and FastAPI's
+    objects: ~140,000) out of the garbage collector's full collections.
+
+    A server process promotes the objects of requests in flight to the oldest
+    generation whenever a younger collection runs, so a full collection came every
+    3-4 s under load, found nothing to free, and held the event loop for 85-140 ms
+    (every request of that process waited: the p99). ``gc.freeze`` moves everything
+    alive now to a generation no collection visits; a full collection then walks
+    only what was made since (about 1 ms). Frozen objects are never collected, which
+    is what start-up state is for: it lives as long as the process.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 SWITCH_INTERVAL = 0.0005
