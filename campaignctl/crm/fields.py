@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass
 from typing import Literal, get_args
 
 from campaignctl.crm.record import RegistrationRecord
+from campaignctl.memo import ByObject
 from campaignctl.model import Campaign
 from campaignctl.model.channels import CrmField, CrmMapping
 from campaignctl.registration import CHANNEL_LABELS, OUTCOME_LABELS
@@ -53,7 +53,7 @@ def _default(target: Target, field: CrmField) -> str | int | None:
     return {"phone": "PHONE", "email": "EMAIL", "name": "name"}.get(field)
 
 
-_MAPPINGS: dict[tuple[int, Target], tuple[weakref.ref[Campaign], tuple[Mapped, ...]]] = {}
+_MAPPINGS: ByObject[Campaign, tuple[Mapped, ...]] = ByObject()
 
 
 def mapping_for(campaign: Campaign, target: Target) -> tuple[Mapped, ...]:
@@ -61,14 +61,7 @@ def mapping_for(campaign: Campaign, target: Target) -> tuple[Mapped, ...]:
     targets it, otherwise every field the campaign collects under its default name."""
     # Built once per campaign object (it is immutable): every registration's CRM
     # payload asks for it.
-    key = (id(campaign), target)
-    found = _MAPPINGS.get(key)
-    if found is not None and found[0]() is campaign:
-        return found[1]
-    mapping = _mapping(campaign, target)
-    # Dropped with the campaign, so a later object with the same id is not mistaken for it.
-    _MAPPINGS[key] = (weakref.ref(campaign, lambda _: _MAPPINGS.pop(key, None)), mapping)
-    return mapping
+    return _MAPPINGS.get(campaign, _mapping, target)
 
 
 def _mapping(campaign: Campaign, target: Target) -> tuple[Mapped, ...]:

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import base64
 import json
-import weakref
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from campaignctl import jsontext
+from campaignctl.memo import ByObject
 from campaignctl.model import Campaign
 from campaignctl.queue import Message, Payload
 from campaignctl.runtime.sealing import Sealer, ensure_sealer
@@ -26,7 +26,7 @@ def sealer_for(campaign_folder: Path) -> Sealer:
     return ensure_sealer(campaign_folder)
 
 
-_BY_CAMPAIGN: dict[int, tuple[weakref.ref[Campaign], Sealer]] = {}
+_BY_CAMPAIGN: ByObject[Campaign, Sealer] = ByObject()
 
 
 def campaign_sealer(campaign: Campaign) -> Sealer:
@@ -36,14 +36,11 @@ def campaign_sealer(campaign: Campaign) -> Sealer:
     cache cost more than sealing a message; a registration hook calls this per
     registration.
     """
-    key = id(campaign)
-    found = _BY_CAMPAIGN.get(key)
-    if found is not None and found[0]() is campaign:
-        return found[1]
-    sealer = sealer_for(campaign.folder)
-    # Dropped with the campaign, so a later object with the same id is not mistaken for it.
-    _BY_CAMPAIGN[key] = (weakref.ref(campaign, lambda _: _BY_CAMPAIGN.pop(key, None)), sealer)
-    return sealer
+    return _BY_CAMPAIGN.get(campaign, _folder_sealer)
+
+
+def _folder_sealer(campaign: Campaign) -> Sealer:
+    return sealer_for(campaign.folder)
 
 
 def seal(sealer: Sealer, key: str, data: dict[str, Any]) -> Payload:

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import insert
 
+from campaignctl.memo import Recent
 from campaignctl.runtime.antifraud import Guard, Subjects, admit_statement, refuse_over
 from campaignctl.runtime.participants import BY_HASH
 from campaignctl.runtime.sealing import Sealer
@@ -63,20 +64,17 @@ def admit(cur: sqlite3.Cursor, guard: Guard, subjects: Subjects, now: datetime) 
     refuse_over(windows, counts, locked, now)
 
 
-_UTC_ENDS: dict[int, tuple[datetime, datetime]] = {}
+# A window's end is one object for the whole window (the guard caches it), so its
+# UTC twin is kept too: one object, formatted once per statement.
+_UTC_ENDS: Recent[datetime, datetime] = Recent()
 
 
 def _utc(end: datetime) -> datetime:
-    """``end`` in UTC. A window's end is one object for the whole window (the guard
-    caches it), so its UTC twin is kept too: one object, formatted once per statement."""
-    found = _UTC_ENDS.get(id(end))
-    if found is not None and found[0] is end:  # the entry holds ``end``: its id is not reused
-        return found[1]
-    if len(_UTC_ENDS) >= 64:
-        _UTC_ENDS.clear()
-    utc = end.astimezone(UTC)
-    _UTC_ENDS[id(end)] = (end, utc)
-    return utc
+    return _UTC_ENDS.get(end, _to_utc)
+
+
+def _to_utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC)
 
 
 def redeem(cur: sqlite3.Cursor, serial: int, batch_id: int, at: datetime, channel: str) -> bool:

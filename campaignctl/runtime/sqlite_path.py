@@ -27,6 +27,8 @@ from sqlalchemy import ClauseElement, Connection, DateTime
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.sql.compiler import SQLCompiler
 
+from campaignctl.memo import Recent
+
 _DIALECT = sqlite.dialect(paramstyle="qmark")
 _from_db = cast(
     Callable[[object], datetime | None],
@@ -134,22 +136,17 @@ def _faster(process: Callable[[Any], Any]) -> Callable[[Any], Any]:
     if not all(_text(value) == process(value) for value in _SAMPLES):
         return process
 
+    remembered = _TEXTS.get
+
     def fast(value: Any) -> Any:
         if type(value) is not datetime:
             return process(value)
-        found = _TEXTS.get(id(value))
-        if found is not None and found[0] is value:  # the entry holds it: its id is not reused
-            return found[1]
-        if len(_TEXTS) >= 64:
-            _TEXTS.clear()
-        text = _text(value)
-        _TEXTS[id(value)] = (value, text)
-        return text
+        return remembered(value, _text)
 
     return fast
 
 
-_TEXTS: dict[int, tuple[datetime, str]] = {}
+_TEXTS: Recent[datetime, str] = Recent()
 
 
 def _text(value: datetime) -> str:

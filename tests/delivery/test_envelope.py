@@ -41,7 +41,7 @@ def test_the_campaign_sealer_is_the_folders_and_follows_the_campaign(
 def test_a_dropped_campaign_leaves_nothing_behind(tmp_path: Path) -> None:
     campaign = copy_example("bottle-caps", tmp_path / "caps")
     campaign_sealer(campaign)
-    key = id(campaign)
+    key = (id(campaign),)
     assert key in _BY_CAMPAIGN
     del campaign
     gc.collect()
