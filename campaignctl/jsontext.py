@@ -28,10 +28,7 @@ def sorted_bytes(value: Any) -> bytes:
 
     Raises :class:`TypeError` for what JSON cannot hold, as :func:`json.dumps` does.
     """
-    try:
-        return orjson.dumps(value, option=_SORTED)
-    except orjson.JSONEncodeError as exc:
-        raise TypeError(str(exc)) from exc
+    return _dumps(value, _SORTED)
 
 
 def sorted_text(value: Any) -> str:
@@ -41,7 +38,11 @@ def sorted_text(value: Any) -> str:
 
 def answer_bytes(value: Any) -> bytes:
     """``value`` as JSON in its own key order: an HTTP answer's body."""
+    return _dumps(value, _STRICT)
+
+
+def _dumps(value: Any, option: int) -> bytes:
     try:
-        return orjson.dumps(value, option=_STRICT)
+        return orjson.dumps(value, option=option)
     except orjson.JSONEncodeError as exc:
         raise TypeError(str(exc)) from exc

@@ -78,21 +78,21 @@ class Prepared:
             given = self._pick(params)
         except KeyError:
             return self._args_with_defaults(params)
-        if not self._processors:
-            return given
-        out = list(given)
-        for i, process in self._processors:
-            value = out[i]
-            if value is not None:
-                out[i] = process(value)
-        return tuple(out)
+        return self._processed(given)
 
     def _args_with_defaults(self, params: Mapping[str, Any]) -> tuple[Any, ...]:
         get = params.get
-        out = [get(name, default) for name, default in self._order]
+        values = tuple(get(name, default) for name, default in self._order)
         for i in self._required:
-            if out[i] is REQUIRED:
+            if values[i] is REQUIRED:
                 raise KeyError(f"{self._order[i][0]} is required by {self.sql}")
+        return self._processed(values)
+
+    def _processed(self, values: tuple[Any, ...]) -> tuple[Any, ...]:
+        """``values`` with the bind processors applied (None stays None)."""
+        if not self._processors:
+            return values
+        out = list(values)
         for i, process in self._processors:
             value = out[i]
             if value is not None:
