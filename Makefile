@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 EXAMPLE ?= examples/bottle-caps/campaign.yaml
 
-.PHONY: up test lint typecheck pytest docs goldens bench clean
+.PHONY: up test lint typecheck pytest stress docs goldens bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,12 @@ pytest: $(STAMP) $(NPM_STAMP)
 	$(BIN)/pytest
 
 test: lint typecheck pytest
+
+# The flake hunt: tests/runtime/ STRESS_RUNS times in a row while busy loops hold every core.
+STRESS_RUNS ?= 20
+STRESS_PATHS ?= tests/runtime
+stress: $(STAMP) $(NPM_STAMP)
+	$(BIN)/python tests/stress.py --runs $(STRESS_RUNS) $(STRESS_PATHS)
 
 # Regenerate files derived from the code: docs/spec.md and docs/cli.md.
 docs: $(STAMP)

@@ -102,13 +102,23 @@ def healthy(base_url: str, timeout: float = 1.0) -> bool:
 
 
 def _alive(pid: int) -> bool:
+    """Whether ``pid`` runs. A zombie does not: a detached server whose parent
+    has gone is reparented to init, and an init that does not reap (a
+    container's, this machine's) leaves it as a zombie after ``kill -9``, which
+    ``kill(pid, 0)`` still finds."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
-    return True
+    if not Path("/proc/self/stat").exists():
+        return True  # not Linux: kill() is all we know
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False  # gone since kill()
+    return state not in {"Z", "X"}
 
 
 def start_detached(

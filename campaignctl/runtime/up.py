@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
@@ -13,7 +12,7 @@ from zoneinfo import ZoneInfo
 from campaignctl.errors import UserError
 from campaignctl.model.campaign import Campaign
 from campaignctl.render.build import render
-from campaignctl.runtime import process
+from campaignctl.runtime import ports, process
 from campaignctl.runtime.app import build_context
 
 Target = Literal["local", "yandex"]
@@ -73,15 +72,16 @@ def prepare(campaign: Campaign, *, port: int | None = None, clock: str | None = 
 
 
 def _check_port(host: str, port: int) -> None:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind((host, port))
-        except OSError:
-            raise process.PortBusy(
-                f"port {port} on {host} is in use by another program",
-                hint="choose another with --port",
-            ) from None
+    """Refuse a port someone holds, naming who; wait a moment for processes still exiting
+    (the workers of a server killed a moment ago)."""
+    found = ports.wait_for_exiting(host, port)
+    if not found and ports.bindable(host, port):
+        return
+    who = ", ".join(h.describe() for h in found) if found else "another program"
+    raise process.PortBusy(
+        f"port {port} on {host} is in use by {who}",
+        hint="stop that program, or choose another port with --port",
+    )
 
 
 def start(

@@ -20,7 +20,7 @@ from campaignctl.runtime.context import RuntimeContext
 from campaignctl.runtime.form import Submission
 from campaignctl.runtime.service import RegistrationService
 from tests.browser import tools
-from tests.queue.conftest import free_port
+from tests.conftest import free_port
 from tests.runtime.conftest import (  # noqa: F401 - fixtures
     caps,
     issue_codes,

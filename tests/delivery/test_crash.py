@@ -31,9 +31,8 @@ from campaignctl.spec import load_campaign
 from campaignctl.state import database_url
 from campaignctl.store import open_engine
 from campaignctl.store.runtime_tables import registrations
-from tests.conftest import ROOT
+from tests.conftest import ROOT, free_port
 from tests.delivery.receiver import CrmReceiver, CrmState
-from tests.queue.conftest import free_port
 
 CLI = [sys.executable, "-m", "campaignctl"]
 

@@ -20,13 +20,7 @@ import pytest
 from campaignctl.queue import OutboxQueue, Queue
 from campaignctl.queue.sqs import SqsQueue, sqs_client
 from campaignctl.store import open_engine, upgrade
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
+from tests.conftest import free_port
 
 
 @pytest.fixture(scope="session")

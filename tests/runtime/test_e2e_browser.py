@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import json
-import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -17,15 +16,10 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import free_port
 from tests.runtime.conftest import copy_example
 
 CLI = [sys.executable, "-m", "campaignctl"]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _cli(*args: str, cwd: Path) -> str:
@@ -43,7 +37,7 @@ def live(tmp_path: Path) -> Iterator[tuple[Path, str, list[str]]]:
     _cli("codes", "generate", "campaign.yaml", "--batch", "try-1", "--count", "20", cwd=folder)
     with (folder / "print" / "try-1" / "try-1-001.csv").open() as f:
         codes = [row["code"] for row in csv.DictReader(f)]
-    port = _free_port()
+    port = free_port()
     _cli("up", "campaign.yaml", "--detach", "--port", str(port), "--clock", "start", cwd=folder)
     try:
         yield folder, f"http://127.0.0.1:{port}", codes

@@ -6,7 +6,6 @@ import csv
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -19,10 +18,11 @@ from pathlib import Path
 
 import pytest
 
+from campaignctl.runtime import ports
 from campaignctl.runtime.process import healthy, running
 from campaignctl.spec import load_campaign
+from tests.conftest import free_port
 from tests.delivery.receiver import CrmReceiver, CrmState
-from tests.queue.conftest import free_port
 from tests.runtime.conftest import copy_example
 
 CLI = [sys.executable, "-m", "campaignctl"]
@@ -67,11 +67,13 @@ def _post(base: str, code: str, phone: str) -> int:
 
 
 class Stack:
-    def __init__(self, folder: Path, port: int) -> None:
+    def __init__(self, folder: Path, port: int, env: dict[str, str]) -> None:
         self.folder = folder
         self.spec = folder / "campaign.yaml"
         self.port = port
         self.base = f"http://127.0.0.1:{port}"
+        self.env = env
+        self.up = [*CLI, "up", str(self.spec), "--detach", "--port", str(port), "--clock", "start"]
 
     @property
     def pid(self) -> int:
@@ -108,11 +110,12 @@ def stack(tmp_path: Path, crm: CrmReceiver) -> Iterator[Stack]:
         check=True,
         capture_output=True,
     )
-    port = free_port()
-    up = [*CLI, "up", str(spec), "--detach", "--port", str(port), "--clock", "start"]
-    subprocess.run([*up, "--workers", "2"], env=env, check=True, capture_output=True, timeout=120)
+    started = Stack(folder, free_port(), env)
+    subprocess.run(
+        [*started.up, "--workers", "2"], env=env, check=True, capture_output=True, timeout=120
+    )
     try:
-        yield Stack(folder, port)
+        yield started
     finally:
         subprocess.run(
             [*CLI, "stop", str(spec)], check=False, env=env, capture_output=True, timeout=60
@@ -156,12 +159,35 @@ def test_kill_9_of_the_supervisor_takes_its_workers(stack: Stack) -> None:
     workers = _children(supervisor)
     assert len(workers) == 2
     os.kill(supervisor, signal.SIGKILL)
-    assert _wait(lambda: not any(_alive(pid) for pid in workers), 5.0)
-    # Nothing answers, and nothing holds the port: `up` can bind it again.
+    # A killed process's main thread is a zombie at once; its other threads let go
+    # of the process's files (the listening socket) only as they finish exiting.
+    # Wait for that, and see that nobody but the dying processes held the port
+    # meanwhile: no grandchild inherited the socket.
+    seen: set[int] = set()
+
+    def released() -> bool:
+        found = ports.holders("127.0.0.1", stack.port)
+        seen.update(holder.pid for holder in found)
+        return not found
+
+    assert _wait(released, 30.0), ports.holders("127.0.0.1", stack.port)
+    assert seen <= {supervisor, *workers}
+    assert not any(_alive(pid) for pid in [supervisor, *workers])
     assert not healthy(stack.base, timeout=1.0)
-    with socket.socket() as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        probe.bind(("127.0.0.1", stack.port))
+    assert ports.bindable("127.0.0.1", stack.port)
+    # `up` after the crash: server.json names a dead (zombie) supervisor, not a
+    # running server, and the port binds at once.
+    again = subprocess.run(
+        [*stack.up, "--workers", "2"],
+        env=stack.env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert again.returncode == 0, again.stderr
+    assert "Stopped the running server" not in again.stdout
+    assert healthy(stack.base) and stack.pid != supervisor
 
 
 def test_stop_ends_workers_and_supervisor(stack: Stack) -> None:

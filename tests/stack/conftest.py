@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,7 +12,7 @@ from campaignctl.model import Campaign
 from campaignctl.spec import load_campaign
 from campaignctl.stack.yandex.examples import as_yandex
 from campaignctl.stack.yandex.offline import OfflineStack, run_offline
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, free_port
 
 MAIN = "receipt-draw"
 """The example that targets Yandex itself; the others run with the target switched."""
@@ -38,16 +37,10 @@ def campaign_path(name: str) -> Path:
     return next(p for p in EXAMPLES if p.parent.name == name)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def s3_endpoint() -> Iterator[str]:
     """moto's S3 server on 127.0.0.1 (real HTTP), one per test module."""
-    port = _free_port()
+    port = free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     try:

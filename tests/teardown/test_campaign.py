@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import json
 import re
-import socket
 import tarfile
 from pathlib import Path
 
@@ -23,13 +22,8 @@ from campaignctl.cli.main import app
 from campaignctl.runtime import process
 from campaignctl.spec import load_campaign
 from campaignctl.teardown.archive import check_archive
+from tests.conftest import free_port
 from tests.draws.seeding import copy_example
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _ok(result: object) -> str:
@@ -79,7 +73,7 @@ def test_a_small_campaign_end_to_end(runner: CliRunner, tmp_path: Path) -> None:
     good, voided = _codes(folder, "wave-1"), _codes(folder, "wave-2")
     assert len(good) == 400 and len(voided) == 20
 
-    port = _free_port()
+    port = free_port()
     try:
         _ok(
             runner.invoke(
