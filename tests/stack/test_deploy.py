@@ -9,16 +9,20 @@ import pytest
 
 from campaignctl.codes.keys import key_path
 from campaignctl.errors import UserError
+from campaignctl.model import Campaign
 from campaignctl.spec import load_campaign
 from campaignctl.stack.yandex.deploy import (
+    LostSettings,
     _secret_value,
     bucket_backend,
     deploy,
     destroy,
     preflight,
+    workspace_dir,
 )
 from campaignctl.stack.yandex.secrets import secret_specs
 from tests.stack.conftest import MAIN, campaign_path, example
+from tests.stack.pulumi_cli import EmulatedCli, Run
 
 READY = {
     "YC_TOKEN": "t",
@@ -99,3 +103,67 @@ def test_a_campaign_without_codes_ships_one_shared_key_ring(tmp_path: Path) -> N
     assert first == key_path(campaign.folder).read_text(encoding="ascii")
     assert key_path(campaign.folder).stat().st_mode & 0o777 == 0o600
     assert _secret_value(spec, campaign, {}, None) == first  # made once, then kept
+
+
+@pytest.fixture
+def ready_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in READY.items():
+        monkeypatch.setenv(name, value)
+
+
+def _copy(tmp_path: Path) -> Campaign:
+    shutil.copytree(campaign_path(MAIN).parent, tmp_path / "c")
+    return load_campaign(tmp_path / "c" / "campaign.yaml")
+
+
+def _secrets(run: Run) -> dict[str, str]:
+    return {k: v for k, v in run.config.items() if k.split(":")[1] in _GENERATED}
+
+
+_GENERATED = {"db_password", "admin_token", "sms_webhook_secret", "hotline_webhook_secret"}
+
+
+def test_a_second_up_sees_the_same_secrets(tmp_path: Path, ready_env: None) -> None:
+    campaign = _copy(tmp_path)
+    cli = EmulatedCli()
+    deploy(campaign, certificate_id="fpq123", command=cli)
+    deploy(load_campaign(campaign.source), certificate_id="fpq123", command=cli)
+    first, second = cli.runs
+    assert (first.kind, second.kind) == ("up", "up")
+    assert _secrets(first) and _secrets(first) == _secrets(second)
+    assert first.config == second.config  # nothing changes that the spec did not change
+    folder = workspace_dir(campaign)
+    assert first.work_dir == second.work_dir == str(folder)
+    assert folder.stat().st_mode & 0o777 == 0o700
+    assert (folder / f"Pulumi.{campaign.slug}.yaml").is_file()
+    # destroy reads the same settings: it can decrypt what up encrypted.
+    destroy(campaign, command=cli)
+    assert cli.runs[-1].kind == "destroy"
+    assert "--exclude-protected" in cli.runs[-1].args
+    assert _secrets(cli.runs[-1]) == _secrets(first)
+
+
+def test_a_changed_env_secret_is_the_only_change(
+    tmp_path: Path, ready_env: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    campaign = _copy(tmp_path)
+    cli = EmulatedCli()
+    deploy(campaign, certificate_id="fpq123", command=cli)
+    monkeypatch.setenv("SMARTCAPTCHA_SERVER_KEY", "rotated")
+    deploy(campaign, certificate_id="fpq123", command=cli)
+    first, second = cli.runs
+    changed = {k for k in first.config if first.config[k] != second.config[k]}
+    assert changed == {"campaignctl:captcha_secret"}
+
+
+def test_a_lost_workspace_is_refused_not_regenerated(tmp_path: Path, ready_env: None) -> None:
+    campaign = _copy(tmp_path)
+    cli = EmulatedCli()
+    deploy(campaign, certificate_id="fpq123", command=cli)
+    shutil.rmtree(workspace_dir(campaign))
+    with pytest.raises(LostSettings) as caught:
+        deploy(campaign, certificate_id="fpq123", command=cli)
+    text = caught.value.render()
+    assert "would generate new secrets" in text
+    assert "pulumi-workspace" in text
+    assert len(cli.runs) == 1  # nothing was deployed with new secrets

@@ -1,9 +1,14 @@
 """Deploy and destroy the Yandex stack through Pulumi's Automation API.
 
-The runtime issue's ``campaignctl up/down --target yandex`` call :func:`deploy`
-and :func:`destroy`. State goes to a local file backend in the campaign's
-state folder by default (``.campaignctl/pulumi``), or to a bucket
-(:func:`bucket_backend`). Before anything runs, :func:`preflight` checks the
+``campaignctl up/down --target yandex`` call :func:`deploy` and :func:`destroy`.
+State goes to a local file backend in the campaign's state folder by default
+(``.campaignctl/pulumi``), or to a bucket (:func:`bucket_backend`). The stack's
+settings (its config, with the generated secrets encrypted by the passphrase,
+and the passphrase's salt) live in a workspace folder of their own,
+``.campaignctl/pulumi-workspace`` (0700): the Automation API keeps them in its
+work_dir, and a fresh temporary one on every run would generate new secrets each
+time (the SMS and telephony providers hold the old ones) and leave ``destroy``
+unable to read the config. Before anything runs, :func:`preflight` checks the
 pulumi CLI and every credential and secret the stack needs, and says exactly
 what to install or set.
 """
@@ -15,6 +20,7 @@ import secrets
 import shutil
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from campaignctl.errors import UserError
@@ -171,7 +177,27 @@ def _secret_value(spec: SecretSpec, campaign: Campaign, env: Env, current: str |
     return current or secrets.token_urlsafe(GENERATED_LENGTH)
 
 
-def _stack(campaign: Campaign, backend: str, env: Env) -> Any:
+WORKSPACE_DIR = "pulumi-workspace"
+
+
+def workspace_dir(campaign: Campaign) -> Path:
+    """``<campaign>/.campaignctl/pulumi-workspace`` (0700): the stack's settings, kept across runs."""
+    folder = state_dir(campaign.folder) / WORKSPACE_DIR
+    folder.mkdir(mode=0o700, exist_ok=True)
+    folder.chmod(0o700)
+    return folder
+
+
+class LostSettings(UserError):
+    """The stack exists in the backend, but its settings are not in the workspace folder."""
+
+
+def _stack(campaign: Campaign, backend: str, env: Env, command: Any = None) -> Any:
+    """Select the campaign's stack, or create it on the first run, in the kept workspace.
+
+    ``command`` is a ``pulumi.automation.PulumiCommand`` (the real CLI by default;
+    the tests pass one that emulates it).
+    """
     import pulumi  # noqa: PLC0415
     from pulumi import automation as auto  # noqa: PLC0415 - needs the CLI, checked first
 
@@ -182,12 +208,27 @@ def _stack(campaign: Campaign, backend: str, env: Env) -> Any:
     project = auto.ProjectSettings(
         name=PROJECT, runtime="python", backend=auto.ProjectBackend(url=backend)
     )
-    return auto.create_or_select_stack(
-        stack_name=campaign.slug,
-        project_name=PROJECT,
-        program=program,
-        opts=auto.LocalWorkspaceOptions(project_settings=project, env_vars=dict(env)),
+    folder = workspace_dir(campaign)
+    opts = auto.LocalWorkspaceOptions(
+        work_dir=str(folder), project_settings=project, env_vars=dict(env), pulumi_command=command
     )
+    try:
+        stack = auto.select_stack(campaign.slug, PROJECT, program, opts=opts)
+    except auto.StackNotFoundError:
+        return auto.create_stack(campaign.slug, PROJECT, program, opts=opts)
+    configured = stack.get_all_config()
+    generated = [s.key for s in secret_specs(campaign) if s.source == "generated"]
+    lost = not any(f"{CONFIG_NAMESPACE}:{key}" in configured for key in generated)
+    if lost and stack.history(page_size=1):  # a stack that never ran may be configured anew
+        raise LostSettings(
+            f"the stack {campaign.slug} exists in {backend}, but its settings are not in "
+            f"{folder}: deploying now would generate new secrets (the database password, "
+            "the webhook secrets the SMS and telephony providers hold)",
+            hint=f"restore {folder} (Pulumi.{campaign.slug}.yaml) from your backup of the "
+            "campaign folder, with the same PULUMI_CONFIG_PASSPHRASE",
+            path=campaign.source,
+        )
+    return stack
 
 
 def _configure(stack: Any, campaign: Campaign, env: Env, certificate_id: str | None) -> None:
@@ -198,7 +239,8 @@ def _configure(stack: Any, campaign: Campaign, env: Env, certificate_id: str | N
         key = f"{CONFIG_NAMESPACE}:{spec.key}"
         existing = current.get(key)
         value = _secret_value(spec, campaign, env, existing.value if existing else None)
-        stack.set_config(key, auto.ConfigValue(value=value, secret=True))
+        if existing is None or existing.value != value or not existing.secret:
+            stack.set_config(key, auto.ConfigValue(value=value, secret=True))
     if certificate_id:
         stack.set_config(f"{CONFIG_NAMESPACE}:certificate_id", auto.ConfigValue(certificate_id))
 
@@ -209,18 +251,30 @@ class Deployed:
     """Stack outputs; secret ones are shown as ``[secret]``."""
 
 
+def _cli(command: Any) -> Callable[[str], str | None]:
+    """How :func:`preflight` finds the CLI: the given command, or ``pulumi`` on the PATH."""
+    return shutil.which if command is None else lambda _: str(command.command)
+
+
 def deploy(
     campaign: Campaign,
     *,
     backend: str | None = None,
     certificate_id: str | None = None,
     on_output: Callable[[str], None] | None = None,
+    command: Any = None,
 ) -> Deployed:
-    """Create or update the campaign's stack; return its outputs (webhook URLs, numbers, buckets)."""
+    """Create or update the campaign's stack; return its outputs (webhook URLs, numbers, buckets).
+
+    A second run reuses the stack's settings from :func:`workspace_dir`: the same
+    generated secrets, so nothing changes that the spec did not change.
+    """
     env = dict(os.environ)
-    preflight(campaign, backend=backend, certificate_id=certificate_id, env=env)
+    preflight(
+        campaign, backend=backend, certificate_id=certificate_id, env=env, which=_cli(command)
+    )
     url = backend or file_backend(campaign)  # creates the state folder: only once ready
-    stack = _stack(campaign, url, env)
+    stack = _stack(campaign, url, env, command)
     _configure(stack, campaign, env, certificate_id)
     stack.set_config(f"{CONFIG_NAMESPACE}:{UNPROTECT_KEY}", _plain("false"))
     result = stack.up(on_output=on_output)
@@ -239,6 +293,7 @@ def destroy(
     backend: str | None = None,
     include_protected: bool = False,
     on_output: Callable[[str], None] | None = None,
+    command: Any = None,
 ) -> None:
     """Destroy the stack. Archive first (``campaignctl down`` does).
 
@@ -247,9 +302,9 @@ def destroy(
     and deletion protection, then everything is destroyed.
     """
     env = dict(os.environ)
-    preflight(campaign, backend=backend, env=env, require_certificate=False)
+    preflight(campaign, backend=backend, env=env, require_certificate=False, which=_cli(command))
     url = backend or file_backend(campaign)
-    stack = _stack(campaign, url, env)
+    stack = _stack(campaign, url, env, command)
     if include_protected:
         stack.set_config(f"{CONFIG_NAMESPACE}:{UNPROTECT_KEY}", _plain("true"))
         stack.up(on_output=on_output)
@@ -258,4 +313,13 @@ def destroy(
         stack.destroy(on_output=on_output, exclude_protected=True)
 
 
-__all__ = ["Deployed", "bucket_backend", "deploy", "destroy", "file_backend", "preflight"]
+__all__ = [
+    "Deployed",
+    "LostSettings",
+    "bucket_backend",
+    "deploy",
+    "destroy",
+    "file_backend",
+    "preflight",
+    "workspace_dir",
+]
