@@ -29,6 +29,7 @@ from campaignctl.scaffold.review import ReviewItem, carried_over, stale_texts, t
 from campaignctl.scaffold.shift import date_fields, default_shift, parse_day, shifted
 from campaignctl.spec import Report, check_file
 from campaignctl.spec.loader import Document, load_document
+from campaignctl.spec.schema import is_slug
 
 ALIASES = {
     "slug": "campaign.slug",
@@ -36,7 +37,6 @@ ALIASES = {
     "brand": "campaign.brand",
     "client": "campaign.client",
 }
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{2,62}$")
 _URL = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 
 
@@ -108,7 +108,7 @@ def _new_slug(old: str, dest: Path, shift: Shift) -> str:
     old_year, new_year = str(shift.old_start.year), str(shift.move(shift.old_start).year)
     if old_year in old and old_year != new_year:
         return old.replace(old_year, new_year)
-    if _SLUG.match(dest.name) and dest.name != old:
+    if is_slug(dest.name) and dest.name != old:
         return dest.name
     raise UserError(
         f"cannot make a new slug from {old!r}",

@@ -9,7 +9,6 @@ campaign can be made again with ``new --replay`` (or ``cookiecutter --replay-fil
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import tempfile
 from collections.abc import Mapping
@@ -31,8 +30,8 @@ from campaignctl.scaffold.folder import (
 )
 from campaignctl.scaffold.templates import Template, open_template
 from campaignctl.spec import Report, check_file
+from campaignctl.spec.schema import is_slug
 
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{2,62}$")
 # Kept out of the answers file: where the template was rendered on this machine.
 _LOCAL_KEYS = ("_output_dir", "_repo_dir")
 
@@ -155,7 +154,7 @@ def new_campaign(
             _check_keys(tpl, visible, replay)
             hidden = {k: v for k, v in given.items() if k.startswith("__") and k in tpl.context}
             extra = {**visible, **hidden}
-            if "slug" in tpl.questions and "slug" not in extra and _SLUG.match(dest.name):
+            if "slug" in tpl.questions and "slug" not in extra and is_slug(dest.name):
                 extra["slug"] = dest.name
             with staged(dest) as scratch:
                 project, replay_data = _run_cookiecutter(tpl, extra, no_input, work)

@@ -58,6 +58,11 @@ def campaign_schema() -> dict[str, Any]:
     return schema
 
 
+def is_slug(text: str) -> bool:
+    """Whether ``text`` is a valid ``campaign.slug`` (the schema's own pattern)."""
+    return re.fullmatch(campaign_schema()["$defs"]["slug"]["pattern"], text) is not None
+
+
 @cache
 def _validator() -> jsonschema.Draft202012Validator:
     return jsonschema.Draft202012Validator(campaign_schema(), format_checker=_FORMATS)
