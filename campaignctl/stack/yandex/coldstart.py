@@ -37,6 +37,12 @@ CAMPAIGN_ENV = "CAMPAIGNCTL_CAMPAIGN"
 WORK_ENV = "CAMPAIGNCTL_WORK_DIR"
 """Where the campaign is copied (default: a new private folder under the temp dir)."""
 MYSQL_PORT = 3306
+ROOT_CA = Path(__file__).with_name("yandex-root-ca.pem")
+"""Yandex's published root CA, which signs the certificates of Managed MySQL's public
+hosts (https://storage.yandexcloud.net/cloud-certs/CA.pem, recorded 2026-12):
+YandexInternalRootCA, self-signed, valid 2013-02-11 to 2033-02-11, SHA-256
+E3C31926 46536BC4 FFAE6DD3 4324EF9D D8D3B16D FA13A24E 13180EF1 4BA21BBA. The
+system's CA store does not know it, so verifying the server needs this file."""
 
 
 # The stack's conventions (functions.secret_variable, vault.aad_context), restated
@@ -125,10 +131,12 @@ def database_url(env: Mapping[str, str], secrets: Mapping[str, str]) -> str:
     password = secrets.get("db_password")
     if password is None:
         raise NotConfigured("CAMPAIGNCTL_SECRET_DB_PASSWORD is not set")
-    # Yandex accepts connections to public MySQL hosts over TLS only.
+    # Yandex accepts connections to public MySQL hosts over TLS only; the server's
+    # certificate (and its host name) is checked against Yandex's root CA.
     return (
         f"mysql+pymysql://{quote(user, safe='')}:{quote(password, safe='')}@{host}:{MYSQL_PORT}/"
-        f"{name}?charset=utf8mb4&ssl_verify_cert=true"
+        f"{name}?charset=utf8mb4&ssl_ca={quote(str(ROOT_CA), safe='/')}"
+        "&ssl_check_hostname=true"
     )
 
 
