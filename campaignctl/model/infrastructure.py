@@ -21,6 +21,8 @@ class YandexTarget:
     owner: str | None = None
     cost_center: str | None = None
     expected_requests_per_day: int | None = None
+    operators: tuple[str, ...] = ()
+    """IAM members (``userAccount:ID`` ...) with access to the private buckets."""
 
 
 @dataclass(frozen=True)

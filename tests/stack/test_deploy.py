@@ -16,6 +16,7 @@ from campaignctl.stack.yandex.deploy import (
     _secret_value,
     bucket_backend,
     deploy,
+    deployer_member,
     destroy,
     preflight,
     workspace_dir,
@@ -31,6 +32,7 @@ READY = {
     "YC_MESSAGE_QUEUE_ACCESS_KEY": "a",
     "YC_MESSAGE_QUEUE_SECRET_KEY": "s",
     "PULUMI_CONFIG_PASSPHRASE": "p",
+    "CAMPAIGNCTL_DEPLOYER": "userAccount:ajeq8vbqpt3rk4mrwa5b",
     "BEREZKA_WEBHOOK_SECRET": "w",
     "SMARTCAPTCHA_SERVER_KEY": "c",
 }
@@ -67,6 +69,7 @@ def test_missing_credentials_are_listed_at_once() -> None:
         "YC_STORAGE_ACCESS_KEY",
         "YC_MESSAGE_QUEUE_ACCESS_KEY",
         "PULUMI_CONFIG_PASSPHRASE",
+        "CAMPAIGNCTL_DEPLOYER",
         "$BEREZKA_WEBHOOK_SECRET",
         "$SMARTCAPTCHA_SERVER_KEY",
     ):
@@ -167,3 +170,21 @@ def test_a_lost_workspace_is_refused_not_regenerated(tmp_path: Path, ready_env: 
     assert "would generate new secrets" in text
     assert "pulumi-workspace" in text
     assert len(cli.runs) == 1  # nothing was deployed with new secrets
+
+
+def test_the_deployer_is_the_key_files_service_account(tmp_path: Path) -> None:
+    key = tmp_path / "deployer-key.json"
+    key.write_text('{"id": "aje1", "service_account_id": "ajedeployer000000001"}')
+    env = {"YC_SERVICE_ACCOUNT_KEY_FILE": str(key)}
+    assert deployer_member(env) == "serviceAccount:ajedeployer000000001"
+    explicit = {**env, "CAMPAIGNCTL_DEPLOYER": "userAccount:ajeq8vbqpt3rk4mrwa5b"}
+    assert deployer_member(explicit) == "userAccount:ajeq8vbqpt3rk4mrwa5b"
+    key.write_text("not json")
+    assert "service account of" in str(deployer_member(env))
+    assert "not 'admin'" in str(deployer_member({"CAMPAIGNCTL_DEPLOYER": "admin"}))
+
+
+def test_up_tells_the_stack_who_deploys(tmp_path: Path, ready_env: None) -> None:
+    cli = EmulatedCli()
+    deploy(_copy(tmp_path), certificate_id="fpq123", command=cli)
+    assert cli.runs[0].config["campaignctl:deployer"] == "userAccount:ajeq8vbqpt3rk4mrwa5b"

@@ -11,8 +11,15 @@ from typing import Any
 import pulumi_yandex
 import pytest
 
+from campaignctl.stack.yandex.buckets import OPERATOR_ACCESS
 from campaignctl.stack.yandex.naming import RUSSIAN_ZONES
-from campaignctl.stack.yandex.offline import OfflineStack, PlannedResource, is_secret, run_offline
+from campaignctl.stack.yandex.offline import (
+    PLACEHOLDER_DEPLOYER,
+    OfflineStack,
+    PlannedResource,
+    is_secret,
+    run_offline,
+)
 from tests.stack.conftest import MAIN, NAMES, example
 
 # Hand-derived from each campaign: functions = http + jobs + relay + one per
@@ -86,15 +93,42 @@ def _buckets(stack: OfflineStack) -> dict[str, PlannedResource]:
     return {r.name: r for r in stack.of_type("yandex:StorageBucket")}
 
 
+DEPLOYER_ID = PLACEHOLDER_DEPLOYER.partition(":")[2]
+
+
+def _deployer(bucket: str) -> dict[str, Any]:
+    return {
+        "Sid": "Deployer",
+        "Effect": "Allow",
+        "Principal": {"CanonicalUser": DEPLOYER_ID},
+        "Action": ["*"],
+        "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"],
+    }
+
+
+def _key_roles(stack: OfflineStack) -> dict[str, list[str]]:
+    """Members of each role on the storage key: one binding per role, or they fight."""
+    bindings = [
+        b.inputs
+        for b in stack.of_type("yandex:KmsSymmetricKeyIamBinding")
+        if b.inputs["symmetricKeyId"] == "storage-key-id"
+    ]
+    roles = [b["role"] for b in bindings]
+    assert len(roles) == len(set(roles)), roles
+    return {b["role"]: b["members"] for b in bindings}
+
+
 def test_site_bucket_is_public_read_for_objects_only(stack: OfflineStack) -> None:
     site = _buckets(stack)["site"]
     assert "website" in site.inputs
     assert site.inputs.get("acl") in (None, "private")  # no public-read ACL: no listing
-    (statement,) = json.loads(site.inputs["policy"])["Statement"]
-    assert statement["Effect"] == "Allow"
-    assert statement["Principal"] == "*"
-    assert statement["Action"] == "s3:GetObject"
-    assert statement["Resource"] == f"arn:aws:s3:::{site.inputs['bucket']}/*"
+    public, deployer = json.loads(site.inputs["policy"])["Statement"]
+    assert public["Effect"] == "Allow"
+    assert public["Principal"] == "*"
+    assert public["Action"] == "s3:GetObject"
+    assert public["Resource"] == f"arn:aws:s3:::{site.inputs['bucket']}/*"
+    # The deployer uploads the site: a policy denies whatever no statement allows.
+    assert deployer == _deployer(site.inputs["bucket"])
 
 
 def test_other_buckets_are_private_versioned_and_encrypted(stack: OfflineStack) -> None:
@@ -109,11 +143,16 @@ def test_other_buckets_are_private_versioned_and_encrypted(stack: OfflineStack) 
         assert sse["sseAlgorithm"] == "aws:kms"
         assert sse["kmsMasterKeyId"] == "storage-key-id"
         assert i["lifecycleRules"], bucket.name
-        for statement in json.loads(i.get("policy", '{"Statement": []}'))["Statement"]:
+        statements = json.loads(i["policy"])["Statement"]
+        assert _deployer(i["bucket"]) in statements  # every bucket lets its deployer in
+        for statement in statements:
             assert statement["Principal"] != "*"
             if statement["Sid"] in ("GatewayReadsDraws", "HttpPutsReceipts"):  # tested below
                 assert bucket.name == "reports"
                 continue
+            if statement["Sid"] == "Deployer":
+                continue
+            assert bucket.name != "print-files"  # no function touches the print files
             assert statement["Principal"] == {"CanonicalUser": "sa-jobs-id"}
 
 
@@ -137,16 +176,46 @@ def test_the_gateway_may_only_read_the_draws_files(stack: OfflineStack) -> None:
     for name, bucket in buckets.items():
         if name != "reports" and "policy" in bucket.inputs:
             assert "sa-gateway-id" not in bucket.inputs["policy"], name
-    bindings = {b.name: b.inputs for b in stack.of_type("yandex:KmsSymmetricKeyIamBinding")}
-    assert bindings["storage-key-gateway"] == {
-        "symmetricKeyId": "storage-key-id",
-        "role": "kms.keys.decrypter",
-        "members": ["serviceAccount:sa-gateway-id"],
-    }
-    # The gateway decrypts the storage key only: no function's secrets key.
-    for name, binding in bindings.items():
-        if name != "storage-key-gateway":
-            assert "serviceAccount:sa-gateway-id" not in binding["members"], name
+    roles = _key_roles(stack)
+    assert roles["kms.keys.decrypter"] == ["serviceAccount:sa-gateway-id"]
+    # The gateway decrypts the storage key only: no other role, no function's secrets key.
+    for binding in stack.of_type("yandex:KmsSymmetricKeyIamBinding"):
+        if binding.inputs["role"] != "kms.keys.decrypter" or (
+            binding.inputs["symmetricKeyId"] != "storage-key-id"
+        ):
+            assert "serviceAccount:sa-gateway-id" not in binding.inputs["members"], binding.name
+
+
+def test_operators_reach_the_private_buckets_and_nothing_more() -> None:
+    campaign = example(MAIN)
+    assert campaign.infrastructure.yandex is not None
+    operators = ("userAccount:ajeq8vbqpt3rk4mrwa5b", "federatedUser:ajefederated00000001")
+    target = replace(campaign.infrastructure.yandex, operators=operators)
+    stack = run_offline(
+        replace(campaign, infrastructure=replace(campaign.infrastructure, yandex=target))
+    )
+    buckets = _buckets(stack)
+    for name, actions in OPERATOR_ACCESS.items():
+        bucket = buckets[name].inputs["bucket"]
+        granted = [
+            s
+            for s in json.loads(buckets[name].inputs["policy"])["Statement"]
+            if s["Sid"].startswith("Operator")
+        ]
+        assert granted == [
+            {
+                "Sid": f"Operator{i}",
+                "Effect": "Allow",
+                "Principal": {"CanonicalUser": member.partition(":")[2]},
+                "Action": list(actions),
+                "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"],
+            }
+            for i, member in enumerate(operators, 1)
+        ]
+        assert not [a for s in granted for a in s["Action"] if "Delete" in a or a == "*"]
+    assert "ajeq8vbqpt3rk4mrwa5b" not in buckets["site"].inputs["policy"]
+    roles = _key_roles(stack)
+    assert roles["kms.keys.encrypterDecrypter"] == ["serviceAccount:sa-jobs-id", *operators]
 
 
 def test_every_queue_has_a_dead_letter_queue(stack: OfflineStack) -> None:
@@ -372,14 +441,14 @@ def test_only_a_csv_crm_lets_the_relay_put_exports(
         relay = next(f for f in stack.of_type("yandex:Function") if f.name == "relay")
         reports = next(b for b in stack.of_type("yandex:StorageBucket") if b.name == "reports")
         statements = json.loads(reports.inputs["policy"])["Statement"]
-        bindings = {b.name: b.inputs for b in stack.of_type("yandex:KmsSymmetricKeyIamBinding")}
         if stack is not csv_stack:
             assert "CAMPAIGNCTL_BUCKET_REPORTS" not in relay.inputs["environment"]
             assert [s["Sid"] for s in statements if s["Sid"] != "HttpPutsReceipts"] == [
                 "JobsFunction",
                 "GatewayReadsDraws",
+                "Deployer",
             ]
-            assert "storage-key-exporter" not in bindings
+            assert "serviceAccount:sa-relay-id" not in str(_key_roles(stack))
             continue
         assert (
             relay.inputs["environment"]["CAMPAIGNCTL_BUCKET_REPORTS"] == (reports.inputs["bucket"])
@@ -390,8 +459,12 @@ def test_only_a_csv_crm_lets_the_relay_put_exports(
         assert export["Principal"] == {"CanonicalUser": "sa-relay-id"}
         assert export["Action"] == ["s3:PutObject"]
         assert export["Resource"] == [f"arn:aws:s3:::{reports.inputs['bucket']}/crm-exports/*"]
-        assert bindings["storage-key-exporter"]["role"] == "kms.keys.encrypter"
-        assert bindings["storage-key-exporter"]["members"] == ["serviceAccount:sa-relay-id"]
+        # The relay and the http function (this example takes photos) both encrypt: one
+        # binding holds both, where two bindings of the role would remove each other.
+        assert _key_roles(stack)["kms.keys.encrypter"] == [
+            "serviceAccount:sa-relay-id",
+            "serviceAccount:sa-http-id",
+        ]
 
 
 def test_the_http_account_may_only_put_receipt_photos(stacks: dict[str, OfflineStack]) -> None:
@@ -413,11 +486,12 @@ def test_the_http_account_may_only_put_receipt_photos(stacks: dict[str, OfflineS
         # On every key but the storage key's encrypter binding, http is only its
         # own secrets' decrypter.
         for binding, inputs in bindings.items():
-            if binding not in ("storage-key-http", "secrets-http-decrypter"):
+            if binding not in ("storage-key-encrypter", "secrets-http-decrypter"):
                 assert "serviceAccount:sa-http-id" not in inputs["members"], (name, binding)
+        encrypters = _key_roles(stack).get("kms.keys.encrypter", [])
         if not photos:
             assert grants == [], name
-            assert "storage-key-http" not in bindings, name
+            assert "serviceAccount:sa-http-id" not in encrypters, name
             assert "CAMPAIGNCTL_BUCKET_REPORTS" not in env, name
             assert "CAMPAIGNCTL_STATIC_ACCESS_KEY_ID" not in env, name
             continue
@@ -430,11 +504,7 @@ def test_the_http_account_may_only_put_receipt_photos(stacks: dict[str, OfflineS
                 "Resource": [f"arn:aws:s3:::{reports.inputs['bucket']}/receipts/*"],
             }
         ]
-        assert bindings["storage-key-http"] == {
-            "symmetricKeyId": "storage-key-id",
-            "role": "kms.keys.encrypter",
-            "members": ["serviceAccount:sa-http-id"],
-        }
+        assert encrypters == ["serviceAccount:sa-http-id"]
         assert env["CAMPAIGNCTL_BUCKET_REPORTS"] == reports.inputs["bucket"]
         assert env["CAMPAIGNCTL_STATIC_ACCESS_KEY_ID"]
         assert "CAMPAIGNCTL_SECRET_STATIC_SECRET_KEY" in env  # the secret half, KMS-sealed

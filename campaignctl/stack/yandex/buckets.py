@@ -29,6 +29,16 @@ JOBS_ACCESS = {
     "archives": ("s3:GetObject", "s3:PutObject", "s3:ListBucket"),
 }
 """What the jobs function may do in each private bucket (bucket policy, not a folder role)."""
+OPERATOR_ACCESS = {
+    "print-files": ("s3:GetObject", "s3:PutObject", "s3:ListBucket"),
+    "reports": ("s3:GetObject", "s3:ListBucket"),
+    "archives": ("s3:GetObject", "s3:ListBucket"),
+}
+"""What ``infrastructure.yandex.operators`` may do: put and fetch print files, read the
+reports (receipt photos, CSV exports, draw files) and the archives; never delete."""
+DEPLOYER_ACCESS = ("*",)
+"""The deployer manages every bucket: once a bucket has a policy, a request no statement
+allows is denied, the deployer's own refresh, site upload and ``down`` included."""
 EXPORTS_PREFIX = "crm-exports"
 EXPORTS_ACCESS = ("s3:PutObject",)
 """What the CSV exporter (the relay, for a CRM that imports files) may do: put objects
@@ -43,58 +53,95 @@ RECEIPTS_ACCESS = ("s3:PutObject",)
 put a photo under ``receipts/``, nothing else (no reading, no listing, no deleting)."""
 
 
-def public_read_policy(bucket: str) -> str:
-    return json.dumps(
-        {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Sid": "PublicReadOfWebsiteObjects",
-                    "Effect": "Allow",
-                    "Principal": "*",
-                    "Action": "s3:GetObject",
-                    "Resource": f"arn:aws:s3:::{bucket}/*",
-                }
-            ],
-        }
-    )
+@dataclass(frozen=True)
+class Grant:
+    """One bucket-policy statement: a principal's actions on the bucket or on one prefix."""
+
+    sid: str
+    principal: str
+    """A subject id (``CanonicalUser``): a service account, a user, a federated user."""
+    actions: tuple[str, ...]
+    prefix: str | None = None
+    """None: the bucket itself and every object in it."""
 
 
-def account_policy(
-    bucket: str,
-    account_id: str,
-    actions: tuple[str, ...],
-    exporter_id: str | None = None,
-    gateway_id: str | None = None,
-    receipts_id: str | None = None,
-) -> str:
-    statements: list[dict[str, object]] = [
-        {
-            "Sid": "JobsFunction",
-            "Effect": "Allow",
-            "Principal": {"CanonicalUser": account_id},
-            "Action": list(actions),
-            "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"],
-        }
-    ]
-    grants = (
-        ("CsvExport", exporter_id, EXPORTS_ACCESS, EXPORTS_PREFIX),
-        ("GatewayReadsDraws", gateway_id, GATEWAY_ACCESS, DRAWS_PREFIX),
-        ("HttpPutsReceipts", receipts_id, RECEIPTS_ACCESS, RECEIPTS_PREFIX),
-    )
-    for sid, principal, granted, prefix in grants:
-        # Another account's access to one prefix only (CSV exports, drawn rounds, photos).
-        if principal is not None:
-            statements.append(
-                {
-                    "Sid": sid,
-                    "Effect": "Allow",
-                    "Principal": {"CanonicalUser": principal},
-                    "Action": list(granted),
-                    "Resource": [f"arn:aws:s3:::{bucket}/{prefix}/*"],
-                }
-            )
+def member_id(member: str) -> str:
+    """``userAccount:ajeq...`` (an IAM member) -> ``ajeq...`` (a bucket-policy subject id)."""
+    return member.partition(":")[2]
+
+
+def bucket_policy(bucket: str, grants: list[Grant], *, public_read: bool = False) -> str:
+    statements: list[dict[str, object]] = []
+    if public_read:
+        statements.append(
+            {
+                "Sid": "PublicReadOfWebsiteObjects",
+                "Effect": "Allow",
+                "Principal": "*",
+                "Action": "s3:GetObject",
+                "Resource": f"arn:aws:s3:::{bucket}/*",
+            }
+        )
+    for grant in grants:
+        resources = (
+            [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"]
+            if grant.prefix is None
+            else [f"arn:aws:s3:::{bucket}/{grant.prefix}/*"]
+        )
+        statements.append(
+            {
+                "Sid": grant.sid,
+                "Effect": "Allow",
+                "Principal": {"CanonicalUser": grant.principal},
+                "Action": list(grant.actions),
+                "Resource": resources,
+            }
+        )
     return json.dumps({"Version": "2012-10-17", "Statement": statements})
+
+
+def _people(deployer: str, operators: tuple[str, ...], part: str) -> list[Grant]:
+    grants = [Grant("Deployer", member_id(deployer), DEPLOYER_ACCESS)]
+    if part in OPERATOR_ACCESS:
+        grants += [
+            Grant(f"Operator{i}", member_id(m), OPERATOR_ACCESS[part])
+            for i, m in enumerate(operators, 1)
+        ]
+    return grants
+
+
+def _accounts(
+    part: str, args: BucketsArgs
+) -> list[tuple[str, pulumi.Input[str], tuple[str, ...], str | None]]:
+    """The stack's own accounts' grants on ``part``: (sid, account id, actions, prefix)."""
+    grants: list[tuple[str, pulumi.Input[str], tuple[str, ...], str | None]] = []
+    if part in JOBS_ACCESS:
+        grants.append(("JobsFunction", args.jobs_account_id, JOBS_ACCESS[part], None))
+    if part == "reports":
+        # Another account's access to one prefix only (CSV exports, drawn rounds, photos).
+        for sid, account, actions, prefix in (
+            ("CsvExport", args.exporter_account_id, EXPORTS_ACCESS, EXPORTS_PREFIX),
+            ("GatewayReadsDraws", args.gateway_account_id, GATEWAY_ACCESS, DRAWS_PREFIX),
+            ("HttpPutsReceipts", args.receipts_account_id, RECEIPTS_ACCESS, RECEIPTS_PREFIX),
+        ):
+            if account is not None:
+                grants.append((sid, account, actions, prefix))
+    return grants
+
+
+def _policy(bucket: str, part: str, args: BucketsArgs) -> pulumi.Output[str]:
+    accounts = _accounts(part, args)
+    people = _people(args.deployer, args.operators, part)
+    return pulumi.Output.all(*(a[1] for a in accounts)).apply(
+        lambda ids: bucket_policy(
+            bucket,
+            [
+                Grant(sid, str(i), actions, prefix)
+                for (sid, _, actions, prefix), i in zip(accounts, ids, strict=True)
+            ]
+            + people,
+        )
+    )
 
 
 def _lifecycle(part: str) -> list[yandex.StorageBucketLifecycleRuleArgs]:
@@ -125,19 +172,6 @@ def _lifecycle(part: str) -> list[yandex.StorageBucketLifecycleRuleArgs]:
     return rules
 
 
-def _jobs_policy(
-    bucket: str,
-    account_id: pulumi.Input[str],
-    actions: tuple[str, ...],
-    exporter_id: pulumi.Input[str] | None = None,
-    gateway_id: pulumi.Input[str] | None = None,
-    receipts_id: pulumi.Input[str] | None = None,
-) -> pulumi.Output[str]:
-    return pulumi.Output.all(account_id, exporter_id, gateway_id, receipts_id).apply(
-        lambda ids: account_policy(bucket, ids[0], actions, ids[1], ids[2], ids[3])
-    )
-
-
 @dataclass(frozen=True)
 class BucketsArgs:
     naming: Naming
@@ -152,6 +186,11 @@ class BucketsArgs:
     receipts_account_id: pulumi.Input[str] | None = None
     """The http function's account where the campaign takes receipt photos: puts them
     under ``receipts/*`` of the reports bucket, or None."""
+    deployer: str = ""
+    """The IAM member that deploys the stack (``serviceAccount:ID``...): all rights on every
+    bucket, so that its refreshes, site uploads and ``down`` are not locked out."""
+    operators: tuple[str, ...] = ()
+    """``infrastructure.yandex.operators``: see :data:`OPERATOR_ACCESS`."""
 
 
 class Buckets(pulumi.ComponentResource):
@@ -170,7 +209,9 @@ class Buckets(pulumi.ComponentResource):
             website=yandex.StorageBucketWebsiteArgs(
                 index_document="index.html", error_document="404.html"
             ),
-            policy=public_read_policy(site_name),
+            policy=bucket_policy(
+                site_name, _people(args.deployer, args.operators, "site"), public_read=True
+            ),
             force_destroy=True,  # rebuilt from campaign.yaml on every deploy
             opts=child,
         )
@@ -185,24 +226,34 @@ class Buckets(pulumi.ComponentResource):
             opts=child,
         )
 
-        def grant(name: str, role: str, account_id: pulumi.Input[str] | None) -> None:
+        # One binding per role: a binding is authoritative for its role on the key, so
+        # two bindings of one role would each remove the other's members.
+        members: dict[str, list[pulumi.Input[str]]] = {}
+        for role, account_id in (
+            # Writing to an SSE-KMS bucket encrypts with the key: jobs needs both ways.
+            ("kms.keys.encrypterDecrypter", args.jobs_account_id),
+            # PutObject into an SSE-KMS bucket encrypts; a single PUT needs nothing more.
+            ("kms.keys.encrypter", args.exporter_account_id),
+            # GetObject from an SSE-KMS bucket decrypts: the gateway needs that and no more.
+            ("kms.keys.decrypter", args.gateway_account_id),
+            # One PutObject per photo encrypts only: no decrypt role, no reading back.
+            ("kms.keys.encrypter", args.receipts_account_id),
+        ):
             if account_id is not None:
-                yandex.KmsSymmetricKeyIamBinding(
-                    f"storage-key-{name}",
-                    symmetric_key_id=self.key.id,
-                    role=role,
-                    members=[pulumi.Output.concat("serviceAccount:", account_id)],
-                    opts=child,
+                members.setdefault(role, []).append(
+                    pulumi.Output.concat("serviceAccount:", account_id)
                 )
-
-        # Writing to an SSE-KMS bucket encrypts with the key: the jobs account needs both ways.
-        grant("jobs", "kms.keys.encrypterDecrypter", args.jobs_account_id)
-        # PutObject into an SSE-KMS bucket encrypts; a single PUT needs nothing more.
-        grant("exporter", "kms.keys.encrypter", args.exporter_account_id)
-        # GetObject from an SSE-KMS bucket decrypts: the gateway needs that and no more.
-        grant("gateway", "kms.keys.decrypter", args.gateway_account_id)
-        # One PutObject per photo encrypts only: no decrypt role, no reading back.
-        grant("http", "kms.keys.encrypter", args.receipts_account_id)
+        # Operators put print files and read reports and archives.
+        if args.operators:
+            members.setdefault("kms.keys.encrypterDecrypter", []).extend(args.operators)
+        for role, granted in members.items():
+            yandex.KmsSymmetricKeyIamBinding(
+                f"storage-key-{role.removeprefix('kms.keys.').lower()}",
+                symmetric_key_id=self.key.id,
+                role=role,
+                members=granted,
+                opts=child,
+            )
         encryption = yandex.StorageBucketServerSideEncryptionConfigurationArgs(
             rule=yandex.StorageBucketServerSideEncryptionConfigurationRuleArgs(
                 apply_server_side_encryption_by_default=yandex.StorageBucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
@@ -213,19 +264,7 @@ class Buckets(pulumi.ComponentResource):
         self.private = {}
         for part in PRIVATE:
             bucket = n.bucket(part)
-            actions = JOBS_ACCESS.get(part)
-            policy = (
-                _jobs_policy(
-                    bucket,
-                    args.jobs_account_id,
-                    actions,
-                    args.exporter_account_id if part == "reports" else None,
-                    args.gateway_account_id if part == "reports" else None,
-                    args.receipts_account_id if part == "reports" else None,
-                )
-                if actions is not None
-                else None
-            )
+            policy = _policy(bucket, part, args)
             self.private[part] = yandex.StorageBucket(
                 part,
                 bucket=bucket,

@@ -15,7 +15,9 @@ what to install or set.
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import secrets
 import shutil
 from collections.abc import Callable, Mapping
@@ -26,7 +28,7 @@ from typing import Any
 from campaignctl.errors import UserError
 from campaignctl.model import Campaign
 from campaignctl.stack.yandex.naming import CONFIG_NAMESPACE, PROJECT, REGION, naming
-from campaignctl.stack.yandex.program import UNPROTECT_KEY, yandex_program
+from campaignctl.stack.yandex.program import DEPLOYER_KEY, UNPROTECT_KEY, yandex_program
 from campaignctl.stack.yandex.queues import workers
 from campaignctl.stack.yandex.secrets import GENERATED_LENGTH, SecretSpec, secret_specs
 from campaignctl.state import state_dir
@@ -56,6 +58,35 @@ class Missing:
     how: str
 
 
+DEPLOYER_ENV = "CAMPAIGNCTL_DEPLOYER"
+_MEMBER = re.compile(r"(userAccount|serviceAccount|federatedUser):[a-z0-9]{20}")
+
+
+def deployer_member(env: Env) -> str | Missing:
+    """The IAM member deploying, which the bucket policies must let in (``serviceAccount:ID``).
+
+    ``CAMPAIGNCTL_DEPLOYER`` when set; else the service account of
+    ``YC_SERVICE_ACCOUNT_KEY_FILE`` (its ``service_account_id``). A person's ``YC_TOKEN``
+    does not say whose it is: they set ``CAMPAIGNCTL_DEPLOYER=userAccount:ID``.
+    """
+    how = (
+        f"{DEPLOYER_ENV}=userAccount:<id> (`yc iam user-account get <login>`), or deploy with "
+        "YC_SERVICE_ACCOUNT_KEY_FILE, whose service_account_id is used"
+    )
+    member = env.get(DEPLOYER_ENV)
+    if not member and env.get("YC_SERVICE_ACCOUNT_KEY_FILE"):
+        path = Path(env["YC_SERVICE_ACCOUNT_KEY_FILE"])
+        try:
+            member = f"serviceAccount:{json.loads(path.read_text())['service_account_id']}"
+        except (OSError, ValueError, KeyError, TypeError):
+            return Missing(f"the service account of {path}", "a key made by `yc iam key create`")
+    if not member:
+        return Missing("the deployer's IAM member (the bucket policies let it in)", how)
+    if not _MEMBER.fullmatch(member):
+        return Missing(f"a deployer member like serviceAccount:<20 chars>, not {member!r}", how)
+    return member
+
+
 def _credentials(campaign: Campaign, backend: str, env: Env) -> list[Missing]:
     missing = []
     if not (env.get("YC_TOKEN") or env.get("YC_SERVICE_ACCOUNT_KEY_FILE")):
@@ -80,6 +111,9 @@ def _credentials(campaign: Campaign, backend: str, env: Env) -> list[Missing]:
                     "--service-account-name deployer",
                 )
             )
+    deployer = deployer_member(env)
+    if isinstance(deployer, Missing):
+        missing.append(deployer)
     if backend.startswith("s3://") and not (
         env.get("AWS_ACCESS_KEY_ID") and env.get("AWS_SECRET_ACCESS_KEY")
     ):
@@ -277,6 +311,7 @@ def deploy(
     stack = _stack(campaign, url, env, command)
     _configure(stack, campaign, env, certificate_id)
     stack.set_config(f"{CONFIG_NAMESPACE}:{UNPROTECT_KEY}", _plain("false"))
+    stack.set_config(f"{CONFIG_NAMESPACE}:{DEPLOYER_KEY}", _plain(str(deployer_member(env))))
     result = stack.up(on_output=on_output)
     return Deployed({k: "[secret]" if v.secret else v.value for k, v in result.outputs.items()})
 

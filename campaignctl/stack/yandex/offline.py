@@ -28,13 +28,15 @@ from pulumi.runtime.sync_await import _sync_await
 
 from campaignctl.model import Campaign
 from campaignctl.stack.yandex.naming import CONFIG_NAMESPACE, PROJECT, REGION, naming
-from campaignctl.stack.yandex.program import yandex_program
+from campaignctl.stack.yandex.program import DEPLOYER_KEY, yandex_program
 from campaignctl.stack.yandex.secrets import GENERATED_LENGTH, secret_specs
 
 # How Pulumi marks a secret value on the wire: {SIG_KEY: SECRET_SIG, "value": ...}.
 SECRET_SIG_KEY: str = rpc._special_sig_key
 SECRET_SIG: str = rpc._special_secret_sig
 PLACEHOLDER_CERTIFICATE = "certificate-made-in-certificate-manager"
+PLACEHOLDER_DEPLOYER = "serviceAccount:deployer-of-the-stack"
+"""``campaignctl:deployer`` in a plan: deploy sets the real one from its credentials."""
 _QUIET = logging.getLogger("campaignctl.stack.offline")
 _QUIET.addHandler(logging.NullHandler())
 _QUIET.propagate = False
@@ -159,6 +161,7 @@ def _config(campaign: Campaign) -> tuple[dict[str, str], dict[str, str]]:
     """Config for the run: made-up secrets (returned apart) and placeholders."""
     made_up = {s.key: secrets.token_urlsafe(GENERATED_LENGTH) for s in secret_specs(campaign)}
     config = {f"{CONFIG_NAMESPACE}:{k}": v for k, v in made_up.items()}
+    config[f"{CONFIG_NAMESPACE}:{DEPLOYER_KEY}"] = PLACEHOLDER_DEPLOYER
     if naming(campaign).target.domain:
         config[f"{CONFIG_NAMESPACE}:certificate_id"] = PLACEHOLDER_CERTIFICATE
     return config, made_up

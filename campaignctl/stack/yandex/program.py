@@ -36,6 +36,9 @@ from campaignctl.stack.yandex.triggers import Triggers, TriggersArgs
 from campaignctl.stack.yandex.vault import Reader, Vault, VaultArgs
 
 UNPROTECT_KEY = "unprotect"
+DEPLOYER_KEY = "deployer"
+"""``campaignctl:deployer``: the IAM member that deploys (``serviceAccount:ID``), set by
+:func:`campaignctl.stack.yandex.deploy.deploy` from the credentials it deploys with."""
 STATIC_SECRET = "static_secret_key"  # noqa: S105 - a name, not a value
 """The sealed secret half of a function's static key (SQS for relay, S3 for jobs and, for
 receipt photos, http)."""
@@ -48,6 +51,7 @@ class StackConfig:
     cdn_target: str | None
     protect: bool
     """``campaignctl:unprotect`` lifts protection before an explicit destroy (deploy.destroy)."""
+    deployer: str
 
 
 def read_config(campaign: Campaign, domain: str | None) -> StackConfig:
@@ -56,7 +60,13 @@ def read_config(campaign: Campaign, domain: str | None) -> StackConfig:
     secrets = {spec.key: config.require_secret(spec.key) for spec in secret_specs(campaign)}
     certificate = config.require("certificate_id") if domain else None
     unprotect = config.get_bool(UNPROTECT_KEY) or False
-    return StackConfig(secrets, certificate, config.get("cdn_target"), protect=not unprotect)
+    return StackConfig(
+        secrets,
+        certificate,
+        config.get("cdn_target"),
+        protect=not unprotect,
+        deployer=config.require(DEPLOYER_KEY),
+    )
 
 
 def _readers(
@@ -162,6 +172,8 @@ def yandex_program(campaign: Campaign, artifacts: Path) -> dict[str, Any]:
             exporter_account_id=ids.accounts["relay"].id if csv_export else None,
             gateway_account_id=ids.accounts["gateway"].id,
             receipts_account_id=ids.accounts["http"].id if photos else None,
+            deployer=config.deployer,
+            operators=target.operators,
         ),
         opts,
     )
