@@ -62,9 +62,16 @@ def _remove(path: Path, label: str, items: list[str]) -> None:
         items.append(f"{label}: {path}")
 
 
+STACK_HANDLES = frozenset({"codes.key", "pulumi", "pulumi-workspace"})
+"""State files a cloud stack that still exists needs: its state and settings (the only
+handle on it) and the key ring that opens what its database sealed."""
+
+
 def destroy_personal_data(
-    campaign: Campaign, engine: Engine, *, stack_destroyed: bool = False
+    campaign: Campaign, engine: Engine, *, stack_destroyed: bool = False, stack_left: bool = False
 ) -> Destroyed:
+    """Empty the state database and delete the state files. ``stack_left``: a cloud stack
+    still exists, so :data:`STACK_HANDLES` are kept for the ``down`` that removes it."""
     items = _empty_database(engine)
     url = make_url(str(engine.url))
     engine.dispose()
@@ -75,14 +82,17 @@ def destroy_personal_data(
             _remove(db.with_name(db.name + suffix), "state database", items)
     _remove(state / "uploads", "receipt photos", items)
     _remove(state / "exports", "CRM export files", items)
-    _remove(state / "codes.key", "codes and personal-data key", items)
+    if not stack_left:
+        _remove(state / "codes.key", "codes and personal-data key", items)
     for name in ("server.log", "server.json", "admin.token"):
         _remove(state / name, "server file", items)
     if stack_destroyed:
         _remove(state / "pulumi", "Pulumi state of the destroyed stack", items)
+        _remove(state / "pulumi-workspace", "Pulumi settings of the destroyed stack", items)
     _remove(campaign.folder / "print", "code print files (one-time codes)", items)
+    kept = {".gitignore", "pulumi", *(STACK_HANDLES if stack_left else ())}
     if state.is_dir():
         for leftover in sorted(state.iterdir()):
-            if leftover.name not in (".gitignore", "pulumi"):
+            if leftover.name not in kept:
                 _remove(leftover, "state file", items)
     return Destroyed(tuple(items))

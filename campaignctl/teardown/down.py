@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Literal
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from campaignctl.errors import UserError
 from campaignctl.model import Campaign
@@ -21,6 +22,10 @@ from campaignctl.runtime import process
 from campaignctl.teardown.archive import Archive, build_archive
 from campaignctl.teardown.destroy import destroy_personal_data
 from campaignctl.winners.store import campaign_store
+
+if TYPE_CHECKING:
+    from campaignctl.stack.yandex.cost import CloudEstimate
+    from campaignctl.stack.yandex.leftovers import Leftover
 
 Target = Literal["local", "yandex"]
 Confirm = Callable[[str], bool]
@@ -34,12 +39,25 @@ class NotConfirmed(UserError):
     """The user did not confirm; nothing was changed."""
 
 
+class CloudStack(Protocol):
+    """The campaign's stack in the cloud (:class:`campaignctl.stack.yandex.takedown.YandexTakedown`)."""
+
+    def database_url(self) -> str: ...
+    def fetch_draws(self) -> list[Path]: ...
+    def destroy(self, *, include_protected: bool) -> tuple[Leftover, ...]: ...
+    def kept_cost(self) -> CloudEstimate: ...
+
+
 @dataclass(frozen=True)
 class DownResult:
     archive: Archive
     stopped: bool
     destroyed: tuple[str, ...]
     stack_destroyed: bool
+    """The whole cloud stack is gone (nothing of it is left)."""
+    left: tuple[Leftover, ...] = ()
+    """What of the cloud stack still exists (protected resources and what they stand on)."""
+    left_cost: CloudEstimate | None = None
 
 
 def check_ready(campaign: Campaign, *, force: bool) -> bool:
@@ -63,31 +81,52 @@ def down(
     confirm: Confirm,
     force: bool = False,
     target: Target = "local",
+    include_protected: bool = False,
     now: datetime | None = None,
-    destroy_stack: Callable[[Campaign], None] | None = None,
+    cloud: CloudStack | None = None,
 ) -> DownResult:
+    """Archive, stop and destroy. On Yandex Cloud the archive comes from the cloud database and
+    bucket; the protected resources (the MySQL cluster, the archive bucket) stay unless
+    ``include_protected``, and then the result says what is left and what it costs."""
+    if include_protected and target != "yandex":
+        raise UserError("--include-protected is for --target yandex")
     ready = check_ready(campaign, force=force)
-    question = (
-        f"Take {campaign.slug} down: archive, stop the server, destroy all personal data"
-        + ("" if target == "local" else " and destroy the Yandex Cloud stack")
-        + ("" if ready else " WITHOUT a final report")
-        + "?"
-    )
+    if target == "yandex" and cloud is None:
+        from campaignctl.stack.yandex.takedown import YandexTakedown  # noqa: PLC0415 - Pulumi
+
+        cloud = YandexTakedown.open(campaign)  # says what is missing before asking anything
+    question = f"Take {campaign.slug} down: archive, stop the server, destroy all personal data"
+    if target == "yandex":
+        question += (
+            " and the whole Yandex Cloud stack, INCLUDING the MySQL cluster and the archive bucket"
+            if include_protected
+            else " and the Yandex Cloud stack, except the protected MySQL cluster (with the "
+            "participants' data) and archive bucket, which stay"
+        )
+    question += ("" if ready else " WITHOUT a final report") + "?"
     if not confirm(question):
         raise NotConfirmed("not confirmed: nothing was archived or destroyed")
     at = now or datetime.now(UTC)
-    with campaign_store(campaign) as (engine, sealer):
+    url = None
+    if cloud is not None:
+        url = cloud.database_url()
+        cloud.fetch_draws()
+    with campaign_store(campaign, url) as (engine, sealer):
         archive = build_archive(campaign, engine, sealer, at)
     stopped = process.stop(campaign)
-    stack_destroyed = False
-    if target == "yandex":
-        if destroy_stack is None:
-            from campaignctl.stack.yandex.deploy import destroy  # noqa: PLC0415 - Pulumi is heavy
-
-            destroy(campaign)
-        else:
-            destroy_stack(campaign)
-        stack_destroyed = True
+    left: tuple[Leftover, ...] = ()
+    if cloud is not None:
+        left = cloud.destroy(include_protected=include_protected)
+    stack_destroyed = cloud is not None and not left
     with campaign_store(campaign) as (engine, _sealer):
-        destroyed = destroy_personal_data(campaign, engine, stack_destroyed=stack_destroyed)
-    return DownResult(archive, stopped, destroyed.items, stack_destroyed)
+        destroyed = destroy_personal_data(
+            campaign,
+            engine,
+            stack_destroyed=stack_destroyed,
+            stack_left=bool(left),
+        )
+    items = destroyed.items
+    if stack_destroyed:
+        items = ("the Yandex Cloud stack, its MySQL database with the personal data in it", *items)
+    cost = cloud.kept_cost() if cloud is not None and left else None
+    return DownResult(archive, stopped, items, stack_destroyed, left, cost)

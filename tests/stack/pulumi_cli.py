@@ -6,8 +6,12 @@ cwd, env)``. :class:`EmulatedCli` answers the commands ``deploy`` and
 file backend named by the project's ``Pulumi.yaml`` in the work_dir, and the
 stack's config in ``Pulumi.<stack>.yaml`` beside it. So a test sees what a real
 second run would see: a workspace thrown away loses the config, a kept one
-does not. It runs no program (``up`` records the config the program would
-read) and encrypts nothing (secrets are stored base64, marked ``secure``).
+does not. It runs no program: ``up`` records the config the program would
+read and puts :attr:`EmulatedCli.resources` (what the test says the program
+declares) into the state, unprotected when ``campaignctl:unprotect`` is true;
+``destroy --exclude-protected`` keeps the protected ones and what they stand
+on (:attr:`EmulatedCli.stands_on`), as Pulumi does. It encrypts nothing
+(secrets are stored base64, marked ``secure``).
 """
 
 from __future__ import annotations
@@ -40,6 +44,10 @@ class Run:
 @dataclass
 class EmulatedCli(PulumiCommand):
     runs: list[Run] = field(default_factory=list)
+    resources: list[dict[str, Any]] = field(default_factory=list)
+    """State entries (``type``, ``urn``, ``custom``, ``protect``, ``outputs``) ``up`` deploys."""
+    stands_on: dict[str, set[str]] = field(default_factory=dict)
+    """Logical name -> the logical names it depends on, kept with it by a partial destroy."""
     command: str = "/emulated/pulumi"
     version: Any = field(default_factory=lambda: sdk_version)
     """The CLI of the SDK's own version (``destroy`` of an inline program needs 3.181 or later)."""
@@ -74,6 +82,10 @@ class EmulatedCli(PulumiCommand):
                 self._record(folder, stack, words)
             case ["stack", "output", "--json", *_]:
                 return _ok("{}")
+            case ["stack", "export", *_]:
+                state = json.loads(self._stack_file(folder, stack).read_text())
+                deployment = {"resources": state.get("resources", [])}
+                return _ok(json.dumps({"version": 3, "deployment": deployment}))
             case ["stack", "history", "--json", *_]:
                 history = json.loads(self._stack_file(folder, stack).read_text())["history"]
                 size = _option(words, "--page-size")
@@ -87,6 +99,17 @@ class EmulatedCli(PulumiCommand):
         self.runs.append(Run(words[0], stack, str(folder), config, words))
         path = self._stack_file(folder, stack)
         state = json.loads(path.read_text())
+        if words[0] == "up":
+            unprotect = config.get("campaignctl:unprotect") == "true"
+            state["resources"] = [
+                {**r, "protect": r["protect"] and not unprotect} for r in self.resources
+            ]
+        elif "--exclude-protected" in words:
+            kept = {_logical(r) for r in state.get("resources", []) if r["protect"]}
+            kept |= {d for name in kept for d in self.stands_on.get(name, ())}
+            state["resources"] = [r for r in state["resources"] if _logical(r) in kept]
+        else:
+            state["resources"] = []
         now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
         state["history"].append(
             {
@@ -133,6 +156,10 @@ class EmulatedCli(PulumiCommand):
             else:
                 out[key] = {"value": value, "secret": False}
         return out
+
+
+def _logical(resource: Mapping[str, Any]) -> str:
+    return str(resource["urn"]).rpartition("::")[2]
 
 
 def _option(words: list[str], name: str) -> str:

@@ -18,6 +18,7 @@ from campaignctl.stack.yandex.deploy import (
     deploy,
     deployer_member,
     destroy,
+    open_stack,
     preflight,
     workspace_dir,
 )
@@ -50,7 +51,7 @@ def test_missing_pulumi_cli_says_how_to_install(
     monkeypatch.setenv("PATH", str(empty))  # no pulumi anywhere
     shutil.copytree(campaign_path(MAIN).parent, tmp_path / "c")
     campaign = load_campaign(tmp_path / "c" / "campaign.yaml")
-    for run in (deploy, destroy):
+    for run in (deploy, open_stack):
         with pytest.raises(UserError) as caught:
             run(campaign)
         text = caught.value.render()
@@ -140,7 +141,7 @@ def test_a_second_up_sees_the_same_secrets(tmp_path: Path, ready_env: None) -> N
     assert folder.stat().st_mode & 0o777 == 0o700
     assert (folder / f"Pulumi.{campaign.slug}.yaml").is_file()
     # destroy reads the same settings: it can decrypt what up encrypted.
-    destroy(campaign, command=cli)
+    destroy(open_stack(campaign, command=cli))
     assert cli.runs[-1].kind == "destroy"
     assert "--exclude-protected" in cli.runs[-1].args
     assert _secrets(cli.runs[-1]) == _secrets(first)

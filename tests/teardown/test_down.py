@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tarfile
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -10,8 +11,12 @@ from typer.testing import CliRunner
 
 from campaignctl.cli.main import app
 from campaignctl.reports.build import report
+from campaignctl.stack.yandex.cost import CloudEstimate, CostItem, Traffic
+from campaignctl.stack.yandex.leftovers import Leftover
+from campaignctl.stack.yandex.takedown import YandexTakedown
 from campaignctl.teardown.archive import check_archive
 from tests.draws.seeding import Seeder, drawn_bottle_caps
+from tests.store.conftest import mariadb_url
 
 
 @pytest.fixture
@@ -73,3 +78,85 @@ def test_down_after_the_final_report_with_yes(runner: CliRunner, drawn: Seeder) 
 def test_unknown_target_is_refused(runner: CliRunner, drawn: Seeder) -> None:
     result = runner.invoke(app, ["down", str(drawn.campaign.source), "--target", "aws"])
     assert result.exit_code == 1 and "unknown target" in result.output
+
+
+class StubCloud:
+    """A campaign's cloud stack whose database is a real MariaDB database."""
+
+    def __init__(self, url: str, left: tuple[Leftover, ...]) -> None:
+        self.url = url
+        self.left = left
+        self.destroyed: list[bool] = []
+
+    def database_url(self) -> str:
+        return self.url
+
+    def fetch_draws(self) -> list[Path]:
+        return []  # the seeded draw published its files locally already
+
+    def destroy(self, *, include_protected: bool) -> tuple[Leftover, ...]:
+        self.destroyed.append(include_protected)
+        return () if include_protected else self.left
+
+    def kept_cost(self) -> CloudEstimate:
+        item = CostItem("Managed MySQL", "1 × b2.medium", Decimal("4321.00"))
+        return CloudEstimate(
+            (item,), Traffic(0, "none"), "https://yandex.cloud/ru/prices", "2026-11-24"
+        )
+
+
+def _rows(archive: Path, member: str) -> list[str]:
+    with tarfile.open(archive) as tar:
+        data = tar.extractfile(member)
+        assert data is not None
+        return data.read().decode().splitlines()
+
+
+@pytest.mark.mariadb
+def test_down_on_yandex_archives_the_cloud_database_and_says_what_is_left(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with mariadb_url() as url:
+        # The campaign ran in the cloud: its data is in that database, none on this machine.
+        monkeypatch.setenv("CAMPAIGNCTL_DATABASE_URL", url)
+        seeder = drawn_bottle_caps(tmp_path)
+        seeder.engine.dispose()
+        monkeypatch.delenv("CAMPAIGNCTL_DATABASE_URL")
+        folder = seeder.campaign.folder
+        (folder / ".campaignctl" / "pulumi-workspace").mkdir()
+        cloud = StubCloud(
+            url,
+            (Leftover("MdbMysqlCluster", "briz-db"), Leftover("StorageBucket", "briz-archives")),
+        )
+        monkeypatch.setattr(YandexTakedown, "open", classmethod(lambda cls, *a, **k: cloud))
+        spec = str(seeder.campaign.source)
+
+        result = runner.invoke(app, ["down", spec, "--target", "yandex", "--force", "--yes"])
+        assert result.exit_code == 0, result.output
+        (archive,) = (folder / "archive").glob("*.tar.gz")
+        assert len(_rows(archive, "tax/ndfl.csv")) == 1 + 11  # the cloud's 11 winners
+        assert "registrations,40" in "\n".join(_rows(archive, "statistics/csv/summary.csv"))
+        out = result.output
+        assert cloud.destroyed == [False]
+        assert "MySQL" not in out.split("destroyed:")[1].split("still exists")[0]
+        assert "MdbMysqlCluster briz-db (holds the participants' personal data)" in out
+        assert "costs about 4,321.00 RUB a month (estimate, prices of 2026-11-24" in out
+        assert "personal data still exists in the MySQL cluster" in out
+        assert f"remove it with: campaignctl down {spec} --target yandex --include-protected" in out
+        # What the stack still needs stays: its settings and the key that opens its data.
+        assert {"codes.key", "pulumi-workspace"} <= _state_files(seeder)
+
+        result = runner.invoke(
+            app, ["down", spec, "--target", "yandex", "--include-protected", "--force", "--yes"]
+        )
+        assert result.exit_code == 0, result.output
+        assert cloud.destroyed == [False, True]
+        assert "the Yandex Cloud stack, its MySQL database with the personal data" in result.output
+        assert "still exists" not in result.output
+        assert _state_files(seeder) <= {".gitignore"}
+
+
+def test_include_protected_is_for_the_cloud(runner: CliRunner, drawn: Seeder) -> None:
+    spec = str(drawn.campaign.source)
+    result = runner.invoke(app, ["down", spec, "--include-protected", "--yes"])
+    assert result.exit_code == 1 and "--include-protected is for --target yandex" in result.output

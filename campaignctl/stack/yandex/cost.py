@@ -267,3 +267,23 @@ def estimate_monthly(stack: OfflineStack) -> CloudEstimate:
     items += [_mysql(stack), _kms(stack), *_domain(stack)]
     table = price_table()
     return CloudEstimate(tuple(items), stack_traffic(stack), table["source"], table["date"])
+
+
+def kept_after_down(stack: OfflineStack) -> CloudEstimate:
+    """What the protected resources cost per month after ``down`` without ``--include-protected``:
+    the MySQL cluster, the archive bucket's cold storage and the key that encrypts it (the
+    network, subnet and security group cost nothing)."""
+    table = price_table()
+    cold = STORED_GB["archives"]
+    items = (
+        _mysql(stack),
+        CostItem(
+            "Object Storage",
+            f"{cold:.2f} GB cold (the archive bucket)",
+            _rub(cold * _p("object_storage", "cold_gb_month")),
+        ),
+        CostItem("KMS", "1 key (the storage key)", _rub(_p("kms", "key_version_month"))),
+    )
+    return CloudEstimate(
+        items, Traffic(0, "none: only stored data"), table["source"], table["date"]
+    )

@@ -27,6 +27,7 @@ from typing import Any
 
 from campaignctl.errors import UserError
 from campaignctl.model import Campaign
+from campaignctl.stack.yandex.leftovers import Leftover, leftovers
 from campaignctl.stack.yandex.naming import CONFIG_NAMESPACE, PROJECT, REGION, naming
 from campaignctl.stack.yandex.program import DEPLOYER_KEY, UNPROTECT_KEY, yandex_program
 from campaignctl.stack.yandex.queues import workers
@@ -290,6 +291,28 @@ def _cli(command: Any) -> Callable[[str], str | None]:
     return shutil.which if command is None else lambda _: str(command.command)
 
 
+def open_stack(
+    campaign: Campaign,
+    *,
+    backend: str | None = None,
+    certificate_id: str | None = None,
+    require_certificate: bool = False,
+    command: Any = None,
+) -> Any:
+    """The campaign's Automation API stack, once :func:`preflight` found nothing missing."""
+    env = dict(os.environ)
+    preflight(
+        campaign,
+        backend=backend,
+        certificate_id=certificate_id,
+        env=env,
+        require_certificate=require_certificate,
+        which=_cli(command),
+    )
+    url = backend or file_backend(campaign)  # creates the state folder: only once ready
+    return _stack(campaign, url, env, command)
+
+
 def deploy(
     campaign: Campaign,
     *,
@@ -303,12 +326,14 @@ def deploy(
     A second run reuses the stack's settings from :func:`workspace_dir`: the same
     generated secrets, so nothing changes that the spec did not change.
     """
-    env = dict(os.environ)
-    preflight(
-        campaign, backend=backend, certificate_id=certificate_id, env=env, which=_cli(command)
+    stack = open_stack(
+        campaign,
+        backend=backend,
+        certificate_id=certificate_id,
+        require_certificate=True,
+        command=command,
     )
-    url = backend or file_backend(campaign)  # creates the state folder: only once ready
-    stack = _stack(campaign, url, env, command)
+    env = dict(os.environ)
     _configure(stack, campaign, env, certificate_id)
     stack.set_config(f"{CONFIG_NAMESPACE}:{UNPROTECT_KEY}", _plain("false"))
     stack.set_config(f"{CONFIG_NAMESPACE}:{DEPLOYER_KEY}", _plain(str(deployer_member(env))))
@@ -323,29 +348,27 @@ def _plain(value: str) -> Any:
 
 
 def destroy(
-    campaign: Campaign,
+    stack: Any,
     *,
-    backend: str | None = None,
     include_protected: bool = False,
     on_output: Callable[[str], None] | None = None,
-    command: Any = None,
-) -> None:
-    """Destroy the stack. Archive first (``campaignctl down`` does).
+) -> tuple[Leftover, ...]:
+    """Destroy the stack (:func:`open_stack`); return what still exists. Archive first
+    (``campaignctl down`` does).
 
-    Without ``include_protected`` the database and the archive bucket stay
-    (``exclude_protected``); with it, an update first lifts their protection
-    and deletion protection, then everything is destroyed.
+    Without ``include_protected`` the database and the archive bucket stay, with
+    the network, subnet, security group and key they stand on
+    (``exclude_protected``), and so does the stack's state, the only handle on
+    them; with it, an update first lifts their protection and deletion
+    protection, then everything is destroyed.
     """
-    env = dict(os.environ)
-    preflight(campaign, backend=backend, env=env, require_certificate=False, which=_cli(command))
-    url = backend or file_backend(campaign)
-    stack = _stack(campaign, url, env, command)
     if include_protected:
         stack.set_config(f"{CONFIG_NAMESPACE}:{UNPROTECT_KEY}", _plain("true"))
         stack.up(on_output=on_output)
         stack.destroy(on_output=on_output)
     else:
         stack.destroy(on_output=on_output, exclude_protected=True)
+    return leftovers(stack.export_stack().deployment or {})
 
 
 __all__ = [
@@ -355,6 +378,7 @@ __all__ = [
     "deploy",
     "destroy",
     "file_backend",
+    "open_stack",
     "preflight",
     "workspace_dir",
 ]
