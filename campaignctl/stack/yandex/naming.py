@@ -20,7 +20,10 @@ CAMPAIGN_CONFIG_KEY = "campaign"
 REGION = "ru-central1"
 RUSSIAN_ZONES = frozenset({"ru-central1-a", "ru-central1-b", "ru-central1-d"})
 
-FUNCTION_RUNTIME = "python311"
+FUNCTION_RUNTIME = "python312"
+"""The newest Python runtime of Cloud Functions (Ubuntu 22.04, preloaded; python311 runs on
+Ubuntu 18.04 and is marked unsupported). Every runtime requirement resolves to a CPython
+3.12 manylinux wheel: docs/yandex.md has the check."""
 # Entry points of the functions, agreed with the runtime issue, which writes
 # campaignctl/stack/yandex/handler.py: an API Gateway adapter and the queue and
 # timer trigger handlers. Yandex entry points are MODULE.FUNCTION.
