@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
@@ -55,10 +57,62 @@ def open_engine(url: str, *, checkpoints: bool = True) -> Engine:
     return engine
 
 
-def upgrade(engine: Engine) -> None:
-    """Bring the database schema to the newest migration."""
+@cache
+def _config() -> Config:
     config = Config()
     config.set_main_option("script_location", str(_MIGRATIONS))
+    return config
+
+
+@cache
+def head_revision() -> str:
+    """The newest migration's revision id."""
+    head = ScriptDirectory.from_config(_config()).get_current_head()
+    if head is None:
+        raise RuntimeError(f"no migration in {_MIGRATIONS}: a broken installation")
+    return head
+
+
+def _revisions(connection: Connection) -> set[str]:
+    if not inspect(connection).has_table("alembic_version"):
+        return set()
+    rows = connection.execute(text("SELECT version_num FROM alembic_version")).scalars()
+    return {str(v) for v in rows}
+
+
+def schema_is_current(engine: Engine) -> bool:
+    """Whether the database is at :func:`head_revision` (one query)."""
+    with engine.connect() as connection:
+        return _revisions(connection) == {head_revision()}
+
+
+_LOCK = "campaignctl_migrations"
+_PG_LOCK = 0x63616D70  # pg_advisory_xact_lock takes a number: "camp"
+
+
+def upgrade(engine: Engine) -> None:
+    """Bring the database schema to the newest migration.
+
+    A database already at the head costs one query: every Cloud Function instance
+    calls this at its cold start, and only the first after a deploy that added a
+    migration does the work. Instances starting together take turns (a named lock
+    on MySQL, an advisory lock on PostgreSQL; SQLite writers take turns anyway) and
+    look again once they hold it.
+    """
+    if schema_is_current(engine):
+        return
+    backend = engine.dialect.name
     with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+        if backend == "mysql":
+            connection.execute(text("SELECT GET_LOCK(:name, 300)"), {"name": _LOCK})
+        elif backend == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK})
+        try:
+            if _revisions(connection) != {head_revision()}:
+                config = Config()
+                config.set_main_option("script_location", str(_MIGRATIONS))
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+        finally:
+            if backend == "mysql":
+                connection.execute(text("SELECT RELEASE_LOCK(:name)"), {"name": _LOCK})

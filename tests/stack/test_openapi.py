@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import yaml
 
 from campaignctl.draws.api import PUBLISHED_FILES
+from campaignctl.spec.schema import campaign_schema
 from campaignctl.stack.yandex.offline import OfflineStack
 from campaignctl.stack.yandex.openapi import Routes, openapi_document
 
@@ -60,8 +63,13 @@ def test_routes() -> None:
     assert params["round"]["required"] is True
     assert params["file"]["in"] == "path"
     assert params["file"]["required"] is True
-    # Only the four published files; nothing else under draws/ (nor ../) is reachable.
+    # Only the four published files; nothing else under draws/ (nor ../) is reachable,
+    # and the gateway enforces it: parameters are checked only with a validator.
     assert sorted(params["file"]["schema"]["enum"]) == sorted(PUBLISHED_FILES)
+    assert draw["get"]["x-yc-apigateway-validator"] == {"validateRequestParameters": True}
+    rounds = re.compile(params["round"]["schema"]["pattern"])
+    assert rounds.pattern == campaign_schema()["$defs"]["id"]["pattern"]
+    assert rounds.match("week-01") and not rounds.match("..") and not rounds.match("a/b")
     # The list of rounds (from the database) stays on the function.
     assert "/api/v1/draws" not in paths
 

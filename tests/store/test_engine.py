@@ -2,11 +2,13 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import inspect, text
+from sqlalchemy import Engine, event, inspect, text
 
 from campaignctl.store import CodeStore, open_engine, upgrade
+from campaignctl.store.engine import head_revision, schema_is_current
 from campaignctl.store.tables import metadata
 from tests.store.conftest import mariadb_url, postgres_url
 
@@ -112,3 +114,47 @@ def test_concurrent_allocations_never_overlap_sqlite(tmp_path: Path) -> None:
 def test_concurrent_allocations_never_overlap_postgres() -> None:
     with postgres_url() as url:
         _allocate_concurrently(url)
+
+
+def _statements(engine: Engine) -> list[str]:
+    seen: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda *a: seen.append(a[2]))
+    return seen
+
+
+def test_an_upgraded_database_costs_a_cold_start_one_look(tmp_path: Path) -> None:
+    engine = open_engine(f"sqlite:///{tmp_path / 'state.db'}")
+    upgrade(engine)
+    assert schema_is_current(engine)
+    seen = _statements(engine)
+    upgrade(engine)  # what every later cold start does
+    assert [s for s in seen if "alembic_version" in s and s.lstrip().upper().startswith("SELECT")]
+    assert not [s for s in seen if s.lstrip().upper().startswith(("CREATE", "ALTER", "INSERT"))]
+    assert len(seen) <= 3, seen
+    engine.dispose()
+
+
+@pytest.mark.parametrize("url", [mariadb_url, postgres_url], ids=["mariadb", "postgres"])
+def test_cold_starts_at_once_migrate_once(url: Any) -> None:
+    with url() as database:
+        engines = [open_engine(database) for _ in range(4)]
+        errors: list[BaseException] = []
+
+        def start(engine: Engine) -> None:
+            try:
+                upgrade(engine)
+            except BaseException as exc:
+                errors.append(exc)
+
+        threads = [threading.Thread(target=start, args=(e,)) for e in engines]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(120)
+        assert errors == []
+        assert all(schema_is_current(e) for e in engines)
+        with engines[0].connect() as conn:
+            versions = conn.execute(text("SELECT version_num FROM alembic_version")).scalars()
+            assert list(versions) == [head_revision()]
+        for engine in engines:
+            engine.dispose()

@@ -26,6 +26,8 @@ DRAWS_PREFIX = "draws"
 """Where the jobs function puts a drawn round's files in the reports bucket."""
 DRAW_FILES = ("protocol.json", "protocol.html", "protocol.pdf", "entries.csv")
 """The only objects the gateway serves from the reports bucket (the path's ``file`` enum)."""
+ROUND_PATTERN = "^[a-z0-9][a-z0-9_-]{0,40}$"
+"""A draw's id, as the campaign schema's ``$defs/id`` allows it."""
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,12 @@ def _path_parameter(name: str) -> list[dict[str, Any]]:
 
 def _draw_files(r: Routes) -> dict[str, Any]:
     parameters = [
-        {"name": "round", "in": "path", "required": True, "schema": {"type": "string"}},
+        {
+            "name": "round",
+            "in": "path",
+            "required": True,
+            "schema": {"type": "string", "pattern": ROUND_PATTERN},
+        },
         {
             "name": "file",
             "in": "path",
@@ -56,6 +63,10 @@ def _draw_files(r: Routes) -> dict[str, Any]:
     return {
         "get": {
             "parameters": parameters,
+            # API Gateway checks parameters against their schemas only with a validator:
+            # without it the enum and the pattern are documentation, and any object under
+            # draws/ could be asked for.
+            "x-yc-apigateway-validator": {"validateRequestParameters": True},
             "x-yc-apigateway-integration": {
                 "type": "object_storage",
                 "bucket": r.reports_bucket,
