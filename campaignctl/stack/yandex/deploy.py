@@ -31,6 +31,7 @@ from campaignctl.stack.yandex.leftovers import Leftover, leftovers
 from campaignctl.stack.yandex.naming import CONFIG_NAMESPACE, PROJECT, REGION, naming
 from campaignctl.stack.yandex.program import DEPLOYER_KEY, UNPROTECT_KEY, yandex_program
 from campaignctl.stack.yandex.queues import workers
+from campaignctl.stack.yandex.roles import check_roles
 from campaignctl.stack.yandex.secrets import GENERATED_LENGTH, SecretSpec, secret_specs
 from campaignctl.state import state_dir
 
@@ -191,7 +192,7 @@ def preflight(
         lines = "\n".join(f"  - {m.what}: {m.how}" for m in missing)
         raise UserError(
             f"cannot deploy to Yandex Cloud, missing:\n{lines}",
-            hint="see docs/yandex.md, 'Deploying for real'",
+            hint="see docs/yandex.md, 'Deploying a real campaign'",
             path=campaign.source,
         )
 
@@ -309,6 +310,15 @@ def open_stack(
         require_certificate=require_certificate,
         which=_cli(command),
     )
+    if command is None:  # the real CLI: the real cloud, whose roles can be read
+        target = naming(campaign).target
+        check_roles(
+            member=str(deployer_member(env)),
+            folder_id=target.folder_id,
+            cloud_id=target.cloud_id,
+            domain=bool(target.domain),
+            env=env,
+        )
     url = backend or file_backend(campaign)  # creates the state folder: only once ready
     return _stack(campaign, url, env, command)
 
