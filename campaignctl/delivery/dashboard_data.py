@@ -11,6 +11,7 @@ from sqlalchemy import Connection, func, select, update
 
 from campaignctl.delivery.sms import sms_totals
 from campaignctl.delivery.tables import sms_messages
+from campaignctl.draws.tables import draw_rounds
 from campaignctl.model import Campaign
 from campaignctl.queue import MessageInfo, OutboxQueue, State
 from campaignctl.runtime.antifraud import lock
@@ -18,6 +19,9 @@ from campaignctl.store.runtime_tables import fraud_flags, fraud_lockouts, prize_
 from campaignctl.store.tables import code_batches, code_redemptions
 
 HOURS = 48
+OVERDUE_AFTER = timedelta(minutes=15)
+"""A round not drawn this long after its moment is overdue: longer than the cloud's catch-up
+timer (10 minutes) takes to retry a failed draw."""
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,8 @@ class Dashboard:
     sms_segments: int
     sms_cost_rub: Decimal
     sms_recent: list[SmsLine]
+    overdue_draws: list[tuple[str, datetime]]
+    """Rounds whose moment passed :data:`OVERDUE_AFTER` ago and that are not drawn."""
 
     @property
     def registrations(self) -> int:
@@ -136,6 +142,7 @@ def load_dashboard(
             for r in conn.execute(select(sms_messages).order_by(sms_messages.c.id.desc()).limit(10))
         ]
         hours = per_hour(conn, at)
+        overdue = overdue_draws(conn, campaign, at)
         by_channel = _grouped(conn, "channel")
         by_outcome = _grouped(conn, "outcome")
     return Dashboard(
@@ -154,7 +161,25 @@ def load_dashboard(
         sms_segments=segments,
         sms_cost_rub=cost,
         sms_recent=recent,
+        overdue_draws=overdue,
     )
+
+
+def overdue_draws(
+    conn: Connection, campaign: Campaign, now: datetime
+) -> list[tuple[str, datetime]]:
+    """Rounds due more than :data:`OVERDUE_AFTER` ago that are not drawn, with their moment."""
+    due = {d.id: d.at for d in campaign.draws if d.at + OVERDUE_AFTER <= now}
+    if not due:
+        return []
+    drawn = set(
+        conn.execute(
+            select(draw_rounds.c.id).where(
+                draw_rounds.c.id.in_(list(due)), draw_rounds.c.state == "drawn"
+            )
+        ).scalars()
+    )
+    return [(round_id, at) for round_id, at in due.items() if round_id not in drawn]
 
 
 def moderate(

@@ -7,7 +7,7 @@ runtime's Content-Security-Policy allows styles from the site itself only.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from html import escape
 
 from campaignctl.delivery.dashboard_data import Dashboard
@@ -113,6 +113,18 @@ def render_dashboard(data: Dashboard, csrf: str | None) -> str:
         )
         + "</section>",
         f"<section class=wide><h2 class=dead>Dead letters ({q['dead']})</h2>{dead}</section>",
+        f"<section class=wide><h2{' class=dead' if data.overdue_draws else ''}>Overdue draws "
+        f"({len(data.overdue_draws)})</h2>"
+        + (
+            _table(
+                ["round", "was due (UTC)"],
+                [(r, f"{at.astimezone(UTC):%d.%m.%Y %H:%M}") for r, at in data.overdue_draws],
+                set(),
+            )
+            if data.overdue_draws
+            else "<p>Every round whose moment has passed is drawn.</p>"
+        )
+        + "</section>",
         f"<section class=wide><h2>Moderation: flagged participants ({len(data.flags)}), "
         f"receipts waiting: {data.pending_moderation}</h2>{flag_table}</section>",
     ]

@@ -72,6 +72,12 @@ def exposition(data: Dashboard, queue: OutboxQueue) -> str:
         [({}, float(data.sms_cost_rub))],
     )
     lines += _family(
+        "campaignctl_draws_overdue",
+        "gauge",
+        "Rounds not drawn 15 minutes after their moment (1 each).",
+        [({"round": round_id}, 1.0) for round_id, _at in data.overdue_draws],
+    )
+    lines += _family(
         "campaignctl_moderation_open_flags",
         "gauge",
         "Unresolved anti-fraud flags.",

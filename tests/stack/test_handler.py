@@ -27,11 +27,16 @@ from sqlalchemy import select
 
 from campaignctl.codes.keys import key_path
 from campaignctl.codes.ledger import CodeLedger
+from campaignctl.delivery.dashboard_data import load_dashboard
+from campaignctl.delivery.dashboard_html import render_dashboard
+from campaignctl.delivery.metrics import exposition
 from campaignctl.delivery.sms import enqueue_sms
+from campaignctl.draws import service as draws_service
 from campaignctl.queue import OutboxQueue
 from campaignctl.runtime.context import CLOCK_ENV
 from campaignctl.stack.yandex import coldstart, handler
 from campaignctl.stack.yandex.functions import secret_variable
+from campaignctl.stack.yandex.jobs import JobsFailed
 from campaignctl.stack.yandex.kms import DecryptFailed
 from campaignctl.stack.yandex.vault import aad_context
 from campaignctl.store import CodeStore, open_engine, upgrade
@@ -238,3 +243,38 @@ def test_a_quiet_minute_runs_nothing(function: dict[str, Any]) -> None:
     tick = _event("timer_tick.json")
     tick["messages"][0]["event_metadata"]["created_at"] = "2027-06-11T13:17:00.000Z"
     assert handler.timer(tick, CONTEXT)["ran"] == []
+
+
+def test_a_failed_draw_is_visible_then_drawn_by_the_catch_up(
+    function: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for code in function["codes"][:3]:
+        ok = handler.http(_event("apigw_registration_post.json", _body(code)), CONTEXT)
+        assert ok["statusCode"] == 201
+    real = draws_service.draw_round
+
+    def database_away(*args: Any, **kwargs: Any) -> Any:
+        raise ConnectionError("the database went away")
+
+    tick = _event("timer_tick.json")  # 2027-06-17 09:00 UTC: the week-01 draw
+    monkeypatch.setattr(draws_service, "draw_round", database_away)
+    with pytest.raises(JobsFailed, match="draw:week-01: the database went away"):
+        handler.timer(tick, CONTEXT)
+    campaign = handler.runtime(CONTEXT).campaign
+    engine = function["engine"]
+    queue = OutboxQueue(engine)
+    late = datetime(2027, 6, 17, 9, 16, tzinfo=UTC)
+    data = load_dashboard(campaign, queue, now=late)
+    assert [r for r, _ in data.overdue_draws] == ["week-01"]
+    assert 'campaignctl_draws_overdue{round="week-01"} 1' in exposition(data, queue)
+    assert "Overdue draws (1)" in render_dashboard(data, None)
+
+    # Ten minutes later the catch-up timer draws it; nothing else is drawn twice.
+    monkeypatch.setattr(draws_service, "draw_round", real)
+    tick["messages"][0]["event_metadata"]["created_at"] = "2027-06-17T09:10:00.000Z"
+    assert handler.timer(tick, CONTEXT)["ran"] == ["draw:week-01"]
+    tick["messages"][0]["event_metadata"]["created_at"] = "2027-06-17T09:20:00.000Z"
+    assert handler.timer(tick, CONTEXT)["ran"] == []
+    data = load_dashboard(campaign, queue, now=late)
+    assert data.overdue_draws == []
+    assert "campaignctl_draws_overdue{" not in exposition(data, queue)

@@ -24,8 +24,8 @@ from tests.stack.conftest import MAIN, NAMES, example
 
 # Hand-derived from each campaign: functions = http + jobs + relay + one per
 # queue worker (crm when a CRM is synced, sms when SMS registration is on);
-# triggers = one per queue + the daily report + one per draw + the relay's
-# every-minute timer; accounts = functions + gateway + trigger; KMS keys = one
+# triggers = one per queue + the daily report + one per draw + the draws'
+# catch-up (campaigns with draws) + the relay's every-minute timer; accounts = functions + gateway + trigger; KMS keys = one
 # per function + storage; ciphertexts = the secrets each function reads (see
 # test_secrets_each_function_reads; with codes, the workers read the key ring
 # that seals the queued messages).
@@ -33,7 +33,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "receipt-draw": {  # webhook CRM, hotline, captcha, domain, 4 draws
         "yandex:Function": 4,
         "yandex:MessageQueue": 2,
-        "yandex:FunctionTrigger": 1 + 1 + 4 + 1,
+        "yandex:FunctionTrigger": 1 + 1 + 4 + 1 + 1,
         "yandex:IamServiceAccount": 6,
         "yandex:KmsSymmetricKey": 5,
         # http 6, crm 3, jobs 3, relay 2 (db password, static key - http's for the
@@ -49,7 +49,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "bottle-caps": {  # amoCRM, SMS, hotline, codes, 13 draws, no domain
         "yandex:Function": 5,
         "yandex:MessageQueue": 4,
-        "yandex:FunctionTrigger": 2 + 1 + 13 + 1,
+        "yandex:FunctionTrigger": 2 + 1 + 13 + 1 + 1,
         "yandex:IamServiceAccount": 7,
         "yandex:KmsSymmetricKey": 6,
         # http 5, crm 3, sms 2, jobs 3, relay 2

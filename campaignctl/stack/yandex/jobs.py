@@ -4,8 +4,11 @@ Triggers in pulumi-yandex 0.13 carry no payload, so the handler reads the
 event's time and runs each of the campaign's timers (:func:`.schedule.timers`)
 whose cron matches that minute: the daily report (rewritten whole, so a second
 run leaves the same report) and draws (committed if no commitment exists yet,
-then drawn once: a round drawn before is reported, never drawn again). Every run
-also purges expired anti-fraud counters. The outbox is the relay function's
+then drawn once: a round drawn before is reported, never drawn again). A round
+whose own timer failed is drawn by the catch-up timer, every ten minutes, and a
+failed job holds no other back: the run ends in an error naming it (logged and
+counted by Cloud Functions), and the dashboard and ``/metrics`` show the round as
+overdue until it is drawn. Every run also purges expired anti-fraud counters. The outbox is the relay function's
 (:func:`campaignctl.stack.yandex.handler.relay`), every minute.
 
 In the cloud the files written go to the reports bucket (:mod:`.artefacts`)
@@ -17,15 +20,20 @@ next run on the same instance.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
+
 from campaignctl.runtime.context import RuntimeContext
 from campaignctl.runtime.worker import PURGE_COUNTERS
 from campaignctl.stack.yandex.artefacts import DRAWS_PREFIX, REPORTS_PREFIX, ReportsBucket
 from campaignctl.stack.yandex.schedule import fires_at, timers
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -37,30 +45,70 @@ class Output:
     prefix: str
 
 
+class JobsFailed(RuntimeError):
+    """Jobs of this run failed; the others ran. Raised after all of them so that the
+    function invocation ends in an error, which Cloud Functions logs and counts."""
+
+
 def run_due(
     ctx: RuntimeContext, at: datetime, bucket: ReportsBucket | None = None
 ) -> dict[str, Any]:
+    """Run the jobs whose timer fires at ``at``; a job that fails holds no other back."""
     ran: list[str] = []
     skipped: list[str] = []
+    failed: list[str] = []
     outputs: list[Output] = []
+    draws: list[str] = []
     for timer in timers(ctx.campaign):
         if not fires_at(timer.cron, at):
             continue
         if timer.job == "report":
-            outputs.append(_report(ctx, at))
-            ran.append("report")
+            try:
+                outputs.append(_report(ctx, at))
+                ran.append("report")
+            except Exception as exc:
+                log.exception("the daily report failed")
+                failed.append(f"report: {exc}")
         elif timer.job.startswith("draw:"):
-            round_id = timer.job.removeprefix("draw:")
+            draws.append(timer.job.removeprefix("draw:"))
+        elif timer.job == "catch-up":
+            draws += [d for d in overdue_rounds(ctx, at) if d not in draws]
+    for round_id in draws:
+        try:
             drawn, output = _draw(ctx, round_id, at)
-            (ran if drawn else skipped).append(timer.job)
-            if output is not None:
-                outputs.append(output)
+        except Exception as exc:
+            log.exception("draw %s failed; the catch-up timer tries again", round_id)
+            failed.append(f"draw:{round_id}: {exc}")
+            continue
+        (ran if drawn else skipped).append(f"draw:{round_id}")
+        if output is not None:
+            outputs.append(output)
     PURGE_COUNTERS.run(ctx)
     uploaded: list[str] = []
     if bucket is not None:
         for output in outputs:
             uploaded += bucket.put_files(output.folder, output.files, output.prefix)
+    if failed:
+        raise JobsFailed("; ".join(failed))
     return {"at": at.isoformat(), "ran": ran, "skipped": skipped, "uploaded": uploaded}
+
+
+def overdue_rounds(ctx: RuntimeContext, at: datetime) -> list[str]:
+    """The campaign's rounds whose moment is at or before ``at`` and that are not drawn."""
+    from campaignctl.draws.tables import draw_rounds  # noqa: PLC0415
+
+    due = [d.id for d in ctx.campaign.draws if d.at <= at]
+    if not due:
+        return []
+    with ctx.engine.connect() as conn:
+        drawn = set(
+            conn.execute(
+                select(draw_rounds.c.id).where(
+                    draw_rounds.c.id.in_(due), draw_rounds.c.state == "drawn"
+                )
+            ).scalars()
+        )
+    return [d for d in due if d not in drawn]
 
 
 def _report(ctx: RuntimeContext, at: datetime) -> Output:

@@ -17,6 +17,10 @@ REPORT_LOCAL_TIME = time(9, 0)
 """The daily report runs at 09:00 in the campaign's time zone."""
 RELAY_CRON = "* * ? * * *"
 """The outbox relay runs every minute (the finest a timer trigger fires)."""
+CATCH_UP_CRON = "0,10,20,30,40,50 * ? * * *"
+"""Every ten minutes the jobs function draws any round whose moment has passed and that is
+not drawn: a draw whose own timer failed (the database away, an instance killed) happens
+at the next of these instead of never."""
 
 _RANGES = (("minute", 0, 59), ("hour", 0, 23), ("day", 1, 31), ("month", 1, 12))
 
@@ -57,7 +61,7 @@ def draw_timer(draw: Draw) -> Timer:
 
 
 def timers(campaign: Campaign) -> tuple[Timer, ...]:
-    """The daily report and one timer per scheduled draw."""
+    """The daily report, one timer per scheduled draw and, with draws, the catch-up."""
     period = campaign.period
     report = Timer(
         id="report",
@@ -65,7 +69,16 @@ def timers(campaign: Campaign) -> tuple[Timer, ...]:
         job="report",
         description=f"daily report at {REPORT_LOCAL_TIME:%H:%M} {period.timezone}",
     )
-    return (report, *(draw_timer(d) for d in campaign.draws))
+    draws = tuple(draw_timer(d) for d in campaign.draws)
+    if not draws:
+        return (report,)
+    catch_up = Timer(
+        id="draws-catch-up",
+        cron=CATCH_UP_CRON,
+        job="catch-up",
+        description="every 10 minutes: rounds whose moment passed and that are not drawn",
+    )
+    return (report, *draws, catch_up)
 
 
 def cron_problems(expr: str) -> list[str]:
