@@ -126,3 +126,17 @@ def test_a_package_over_the_direct_upload_limit_is_refused(tmp_path: Path) -> No
         build_bundle(campaign, tmp_path / "out")
     assert "campaign/assets/hero.png" in caught.value.message
     assert not (tmp_path / "out" / FUNCTION_ARCHIVE_NAME).exists()
+
+
+def test_a_consent_published_at_a_url_is_no_file_to_pack(tmp_path: Path) -> None:
+    folder = tmp_path / "caps"
+    shutil.copytree(campaign_path("bottle-caps").parent, folder)
+    spec = folder / "campaign.yaml"
+    text = spec.read_text(encoding="utf-8")
+    spec.write_text(
+        text.replace("consent_document: consent.md", "consent_document: https://example.ru/pd"),
+        encoding="utf-8",
+    )
+    assert "https://example.ru/pd" in spec.read_text(encoding="utf-8")
+    names = _names(build_bundle(load_campaign(spec), tmp_path / "out").path)
+    assert "campaign/campaign.yaml" in names and "campaign/consent.md" not in names

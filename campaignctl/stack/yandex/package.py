@@ -41,6 +41,7 @@ _DEPLOY_ONLY = frozenset({"pulumi", "pulumi-yandex", "cookiecutter", "hatchling"
 _SKIP_PARTS = frozenset({"__pycache__", ".campaignctl", "build", "site", ".git"})
 _EPOCH = (1980, 1, 1, 0, 0, 0)
 TEMPLATE_OVERRIDES = "templates"
+URL_SCHEMES = ("https://", "http://")
 NEVER_PACKED = frozenset(
     {STATE_DIR_NAME, "print", REPORTS_DIR, ARCHIVE_DIR, PUBLISHED_DIR, "build"}
 )
@@ -91,8 +92,10 @@ def campaign_files(campaign: Campaign) -> list[tuple[str, Path]]:
     """The campaign folder's part of the package: (name inside the folder, file), sorted."""
     folder = campaign.folder.resolve()
     branding = campaign.channels.site.branding
+    consent = campaign.personal_data.consent_document
     named = [
-        ("personal_data.consent_document", campaign.personal_data.consent_document),
+        # A consent published at a URL is no file of the campaign.
+        ("personal_data.consent_document", None if consent.startswith(URL_SCHEMES) else consent),
         ("channels.site.branding.logo", branding.logo),
         ("channels.site.branding.hero_image", branding.hero_image),
         ("channels.site.branding.font", branding.font),
