@@ -26,6 +26,8 @@ PROC = Path("/proc")
 _TIME_WAIT = "06"
 """A connection closed by this side; it owns no file (inode 0) and blocks no bind with SO_REUSEADDR."""
 
+COMMAND_CHARS = 160
+"""A holder's command line is shown up to this length, on one line."""
 EXIT_GRACE_SECONDS = 5.0
 """How long ``campaignctl up`` waits for exiting processes to let go of its port."""
 
@@ -146,6 +148,7 @@ def _command(pid_dir: Path) -> str:
             text = (pid_dir / name).read_bytes().replace(b"\0", b" ").decode(errors="replace")
         except OSError:
             continue
-        if text.strip():
-            return text.strip()
+        words = " ".join(text.split())  # one line, whatever the arguments hold
+        if words:
+            return words if len(words) <= COMMAND_CHARS else words[: COMMAND_CHARS - 1] + "…"
     return ""

@@ -122,3 +122,21 @@ def test_a_zombie_is_not_a_running_server() -> None:
     os.kill(child.pid, 0)  # not reaped yet: kill() still finds it
     assert not process._alive(child.pid)
     child.wait()
+
+
+def test_a_long_command_line_is_shown_on_one_line() -> None:
+    script = "import socket, sys, time\n" + "#" * 300 + "\ns = socket.socket()\n"
+    script += "s.bind(('127.0.0.1', int(sys.argv[1]))); s.listen(); print('ok', flush=True)\n"
+    script += "time.sleep(30)\n"
+    port = free_port()
+    child = subprocess.Popen(
+        [sys.executable, "-c", script, str(port)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert child.stdout is not None and child.stdout.readline() == "ok\n"
+        (holder,) = ports.holders(HOST, port)
+        assert "\n" not in holder.command and len(holder.command) <= ports.COMMAND_CHARS
+        assert holder.command.startswith(sys.executable)
+    finally:
+        child.kill()
+        child.wait(10)
