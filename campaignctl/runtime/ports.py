@@ -71,12 +71,13 @@ def holders(host: str, port: int) -> list[Holder]:
     return sorted(found, key=lambda holder: holder.pid)
 
 
-def wait_for_exiting(host: str, port: int, seconds: float = EXIT_GRACE_SECONDS) -> list[Holder]:
-    """Wait while only exiting processes hold the port; the holders left (none: it is free)."""
+def wait_for_port(host: str, port: int, seconds: float = EXIT_GRACE_SECONDS) -> list[Holder] | None:
+    """None once ``host:port`` can be bound, waiting while only exiting processes hold it;
+    else who holds it (empty where ``/proc`` does not tell)."""
     deadline = time.monotonic() + seconds
     while True:
         if bindable(host, port):
-            return []
+            return None
         found = holders(host, port)
         if not found or not all(h.exiting for h in found) or time.monotonic() >= deadline:
             return found

@@ -74,8 +74,8 @@ def prepare(campaign: Campaign, *, port: int | None = None, clock: str | None = 
 def _check_port(host: str, port: int) -> None:
     """Refuse a port someone holds, naming who; wait a moment for processes still exiting
     (the workers of a server killed a moment ago)."""
-    found = ports.wait_for_exiting(host, port)
-    if not found and ports.bindable(host, port):
+    found = ports.wait_for_port(host, port)
+    if found is None:
         return
     who = ", ".join(h.describe() for h in found) if found else "another program"
     raise process.PortBusy(

@@ -15,6 +15,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Protocol
 
+from botocore.exceptions import BotoCoreError, ClientError  # type: ignore[import-untyped]
+from sqlalchemy.exc import SQLAlchemyError
+
 from campaignctl.errors import UserError
 from campaignctl.model import Campaign
 from campaignctl.reports.build import final_report_path
@@ -108,11 +111,20 @@ def down(
         raise NotConfirmed("not confirmed: nothing was archived or destroyed")
     at = now or datetime.now(UTC)
     url = None
-    if cloud is not None:
-        url = cloud.database_url()
-        cloud.fetch_draws()
-    with campaign_store(campaign, url) as (engine, sealer):
-        archive = build_archive(campaign, engine, sealer, at)
+    try:
+        if cloud is not None:
+            url = cloud.database_url()
+            cloud.fetch_draws()
+        with campaign_store(campaign, url) as (engine, sealer):
+            archive = build_archive(campaign, engine, sealer, at)
+    except (SQLAlchemyError, BotoCoreError, ClientError) as exc:
+        where = "the cloud's database or reports bucket" if cloud else "the state database"
+        raise UserError(
+            f"could not read {where}: {type(exc).__name__}: {str(exc).splitlines()[0][:300]}",
+            hint="nothing was archived or destroyed; check the network, the credentials and "
+            "that the stack is up, then run down again",
+            path=campaign.source,
+        ) from None
     stopped = process.stop(campaign)
     left: tuple[Leftover, ...] = ()
     if cloud is not None:

@@ -105,7 +105,8 @@ def test_an_exiting_process_that_outlasts_the_grace_is_named() -> None:
     port = free_port()
     child = _exiting_holder(port, 30.0)
     try:
-        found = ports.wait_for_exiting(HOST, port, seconds=0.2)
+        found = ports.wait_for_port(HOST, port, seconds=0.2)
+        assert found is not None
         assert [(h.pid, h.exiting) for h in found] == [(child.pid, True)]
         assert found[0].describe().endswith(", exiting)")
     finally:

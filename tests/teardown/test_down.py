@@ -160,3 +160,22 @@ def test_include_protected_is_for_the_cloud(runner: CliRunner, drawn: Seeder) ->
     spec = str(drawn.campaign.source)
     result = runner.invoke(app, ["down", spec, "--include-protected", "--yes"])
     assert result.exit_code == 1 and "--include-protected is for --target yandex" in result.output
+
+
+def test_an_unreachable_cloud_database_archives_and_destroys_nothing(
+    runner: CliRunner, drawn: Seeder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cloud = StubCloud("mysql+pymysql://campaignctl:pw@127.0.0.1:1/campaign", ())
+    monkeypatch.setattr(YandexTakedown, "open", classmethod(lambda cls, *a, **k: cloud))
+    before = _state_files(drawn)
+    spec = str(drawn.campaign.source)
+    result = runner.invoke(app, ["down", spec, "--target", "yandex", "--force", "--yes"])
+    assert result.exit_code == 1, result.output
+    assert (
+        "could not read the cloud's database or reports bucket: OperationalError" in result.output
+    )
+    assert "nothing was archived or destroyed" in result.output
+    assert "Traceback" not in result.output
+    assert cloud.destroyed == []
+    assert _state_files(drawn) == before
+    assert not list((drawn.campaign.folder / "archive").glob("*.tar.gz"))
