@@ -6,6 +6,7 @@ import json
 import threading
 import time
 import uuid
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from campaignctl.queue.sqs import SqsQueue, sqs_client
 from tests.queue.conftest import outbox_queue, payload
 
 FAST = RetryPolicy(max_attempts=3, base_seconds=0.01, cap_seconds=0.05, lease_seconds=1, batch=7)
+LEASED = replace(FAST, lease_seconds=3)
 
 
 def _client(endpoint: str) -> Any:
@@ -119,10 +121,12 @@ def test_a_crash_between_send_and_mark_sends_again(
     queues = _queues(sqs_endpoint, fifo=fifo)
     dying = CrashingAck(outbox.engine)
     with pytest.raises(Crash):
-        Relay(dying, queues, policy=FAST).run(seconds=5)
+        Relay(dying, queues, policy=LEASED).run(seconds=5)
     assert outbox.depth()["in_flight"] == 1  # sent, never marked
+    # The dead relay's lease: long enough that it cannot run out before the check on a
+    # loaded machine, then waited for.
     assert Relay(outbox, queues, policy=FAST).run(seconds=5).claimed == 0  # leased
-    time.sleep(FAST.lease_seconds + 0.2)
+    time.sleep(LEASED.lease_seconds + 0.2)
     assert Relay(outbox, queues, policy=FAST).run(seconds=5).relayed == 1
     keys = [b["key"] for b in _bodies(queues["crm"])]
     # FIFO: the service drops the resend inside its five-minute window. Standard

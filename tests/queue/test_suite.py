@@ -36,9 +36,11 @@ def test_a_second_message_with_the_same_key_is_dropped(queue: Queue) -> None:
 
 def test_a_lease_runs_out_and_the_message_comes_back(queue: Queue) -> None:
     queue.enqueue("t", "k", payload(1))
-    (_first,) = queue.claim(10, 1)  # the worker "dies" holding it
+    # The worker "dies" holding it. The lease leaves a loaded machine 3 s between
+    # the two claims (a 1 s lease could run out in between and hand it out again).
+    (_first,) = queue.claim(10, 3)
     assert queue.claim(10, 1) == []
-    time.sleep(1.3)
+    time.sleep(3.3)
     (again,) = queue.claim(10, 30)
     assert (again.key, again.attempt) == ("k", 2)
     queue.ack(again)

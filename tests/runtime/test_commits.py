@@ -105,20 +105,22 @@ def test_a_failed_commit_runs_units_one_by_one(engine: Engine) -> None:
         return "poison"
 
     # Hold the writer on a first unit so "ok" and "poison" queue up into one batch.
-    gate = threading.Event()
+    gate, holding = threading.Event(), threading.Event()
 
     def wait(conn: Connection) -> str:
-        gate.wait(5)
+        holding.set()
+        gate.wait(30)
         return "gate"
 
     with ThreadPoolExecutor(3) as pool:
         first = pool.submit(group.run, wait)
-        while group._thread is None:
-            time.sleep(0.01)
-        time.sleep(0.05)
+        assert holding.wait(30)  # the writer runs the first unit: the next two wait together
         ok = pool.submit(group.run, _add("ok"))
         bad = pool.submit(group.run, poison)
-        time.sleep(0.1)
+        deadline = time.monotonic() + 30
+        while group._queue.qsize() < 2 and time.monotonic() < deadline:
+            time.sleep(0.005)
+        assert group._queue.qsize() == 2
         gate.set()
         assert first.result() == "gate"
         assert ok.result() == "ok"
