@@ -79,7 +79,8 @@ def wait_for_port(host: str, port: int, seconds: float = EXIT_GRACE_SECONDS) -> 
         if bindable(host, port):
             return None
         found = holders(host, port)
-        if not found or not all(h.exiting for h in found) or time.monotonic() >= deadline:
+        # Nobody found may mean the holder let go between the two looks: look again.
+        if (found and not all(h.exiting for h in found)) or time.monotonic() >= deadline:
             return found
         time.sleep(0.05)
 

@@ -141,3 +141,13 @@ def test_a_long_command_line_is_shown_on_one_line() -> None:
     finally:
         child.kill()
         child.wait(10)
+
+
+def test_a_holder_that_lets_go_between_the_two_looks_is_no_holder(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The bind fails, then the holder closes before /proc is read: nobody is found.
+    binds = iter([False, True])
+    monkeypatch.setattr(ports, "bindable", lambda host, port: next(binds))
+    monkeypatch.setattr(ports, "holders", lambda host, port: [])
+    assert ports.wait_for_port(HOST, 1, seconds=5) is None
