@@ -1,7 +1,7 @@
 """The cost model: what a campaign will cost, line by line, against its cap.
 
 Built from the typed :class:`~campaignctl.model.Campaign` only; prices are the
-spec's ``budget.prices`` (defaults: the seed price list, DESIGN §6). Amounts are
+spec's ``budget.prices`` (defaults: the iActions price list). Amounts are
 Decimal roubles, rounded to the kopeck per line, where a payment is made.
 """
 

@@ -47,7 +47,7 @@ def code_generation(c: Campaign) -> CostLine:
     if c.codes is None:
         return CostLine("code_generation", "Code generation", "no codes section", ZERO)
     count = c.codes.count
-    basis = f"{count:,} codes, free up to {FREE_CODES:,} (DESIGN §6)"
+    basis = f"{count:,} codes, free up to {FREE_CODES:,} (iActions price list)"
     note = None
     if count > FREE_CODES:
         note = f"the seed price list has no price above {FREE_CODES:,} codes: ask for a quote"

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
-# The defaults of campaignctl.model.policy.Prices are the seed price list of
-# shared DESIGN.md §6. The list has no date of its own; this is the day it was
+# The defaults of campaignctl.model.policy.Prices come from the public price list
+# of iActions, a Russian promo-campaign operator ("Стоимость услуг", retrieved
+# 2026-11). The list has no date of its own; this is the day it was
 # recorded in the repository. Fees there are ranges (7-10%); the defaults take
 # the upper bound, so an estimate errs on the side of the cap.
-PRICE_TABLE_SOURCE = "seed price list, DESIGN.md §6"
+PRICE_TABLE_SOURCE = "iActions price list «Стоимость услуг», retrieved 2026-11"
 PRICE_TABLE_DATE = "2026-11-24"
 
 KOPECK = Decimal("0.01")
 ZERO = Decimal("0.00")
 
-# Codes cost nothing to generate up to this many per campaign (DESIGN §6).
+# Codes cost nothing to generate up to this many per campaign (the iActions price list).
 FREE_CODES = 10_000_000
 
 

@@ -62,8 +62,8 @@ def budget(
 ) -> None:
     """Estimate the campaign's cost: prizes, NDFL cash parts, fees, SMS, hotline, cloud.
 
-    Prices come from the spec's budget.prices (defaults: the seed price list,
-    DESIGN §6); participants and SMS share from budget.scenario unless given
+    Prices come from the spec's budget.prices (defaults: the iActions price
+    list, see docs/budget.md); participants and SMS share from budget.scenario unless given
     here. Shows the total, the cost per participant and the cap. Exits 1 when
     the campaign is invalid.
 

@@ -62,7 +62,7 @@ class AntiFraud:
 
 @dataclass(frozen=True)
 class Prices:
-    """The seed price table (DESIGN §6), overridable per campaign."""
+    """The default price table (the iActions price list, docs/budget.md), overridable per campaign."""
 
     sms_rub: Decimal = Decimal("2.8")
     call_minute_rub: Decimal = Decimal(11)

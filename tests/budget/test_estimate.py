@@ -1,6 +1,6 @@
 """The estimate of fixtures/small.yaml against a table worked out by hand.
 
-Prices: the defaults (DESIGN §6) except sms_rub 3.10, prize_purchase_fee_percent 7
+Prices: the defaults (the iActions price list) except sms_rub 3.10, prize_purchase_fee_percent 7
 and delivery_cost_rub 450, overridden in the spec. Scenario: 12,345 participants,
 2.5 registrations each, 15% by SMS, 3% call the hotline for 2.5 minutes.
 

@@ -1,6 +1,6 @@
 """Each bundled example's estimate against a table worked out by hand.
 
-Default prices (DESIGN §6): SMS 2.80, minute 11.00, winner's data 550.00, purchase
+Default prices (the iActions price list): SMS 2.80, minute 11.00, winner's data 550.00, purchase
 fee 10%, delivery 500.00 + 10%, payouts 10%; each example overrides one of them.
 NDFL cash part C = 0.35·(V − 4000)/0.65, rounded up to the kopeck per prize.
 

@@ -29,7 +29,7 @@ def short_date(day: object) -> str:
 
 
 def cash_part(value_rub: Decimal) -> Decimal:
-    """DESIGN §5, computed here independently: C = 0.35·(V − 4000)/0.65, up to the kopeck."""
+    """The NDFL gross-up (Tax Code art. 217 p. 28, art. 224 p. 2), computed here independently: C = 0.35·(V − 4000)/0.65, up to the kopeck."""
     raw = Decimal("0.35") * (value_rub - 4000) / Decimal("0.65")
     return raw.quantize(Decimal("0.01"), rounding=ROUND_CEILING)
 

@@ -80,7 +80,7 @@ def capacity(c: Campaign) -> Iterator[Finding]:
             ptr("codes", "length"),
             f"guessing risk {cap.risk:.2g} exceeds the accepted {spec.security.accepted_risk:g}: "
             f"{attempts:,} attempts x {spec.count:,} codes / {cap.space:.3g} strings",
-            f"length {need} keeps it within the risk; or lower the count, or tighten anti_fraud limits (DESIGN §3)",
+            f"length {need} keeps it within the risk; or lower the count, or tighten anti_fraud limits (docs/codes.md)",
             "codes.capacity",
         )
     names: dict[str, int] = {}
