@@ -101,18 +101,33 @@ def upgrade(engine: Engine) -> None:
     """
     if schema_is_current(engine):
         return
-    backend = engine.dialect.name
-    with engine.begin() as connection:
-        if backend == "mysql":
-            connection.execute(text("SELECT GET_LOCK(:name, 300)"), {"name": _LOCK})
-        elif backend == "postgresql":
-            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK})
+    if engine.dialect.name != "mysql":
+        with engine.begin() as connection:
+            if engine.dialect.name == "postgresql":  # held until this transaction ends
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK})
+            _migrate(connection)
+        return
+    # MySQL's named lock belongs to the session, not the transaction: take it before the
+    # migration's transaction and give it back only after that committed, or the next
+    # instance would read the old revision and run the migration again.
+    with engine.connect() as connection:
+        taken = connection.execute(text("SELECT GET_LOCK(:name, 300)"), {"name": _LOCK})
+        if taken.scalar() != 1:
+            raise RuntimeError(f"the migrations lock {_LOCK!r} was not free within 300 s")
+        connection.commit()
         try:
-            if _revisions(connection) != {head_revision()}:
-                config = Config()
-                config.set_main_option("script_location", str(_MIGRATIONS))
-                config.attributes["connection"] = connection
-                command.upgrade(config, "head")
+            with connection.begin():
+                _migrate(connection)
         finally:
-            if backend == "mysql":
-                connection.execute(text("SELECT RELEASE_LOCK(:name)"), {"name": _LOCK})
+            connection.execute(text("SELECT RELEASE_LOCK(:name)"), {"name": _LOCK})
+            connection.commit()
+
+
+def _migrate(connection: Connection) -> None:
+    """Upgrade to the head unless another instance did meanwhile."""
+    if _revisions(connection) == {head_revision()}:
+        return
+    config = Config()
+    config.set_main_option("script_location", str(_MIGRATIONS))
+    config.attributes["connection"] = connection
+    command.upgrade(config, "head")
