@@ -129,6 +129,9 @@ def test_without_include_protected_the_cluster_and_archive_bucket_are_left(
     assert again.destroy(include_protected=True) == ()
     up, destroyed = cli.runs[-2:]
     assert (up.kind, up.config["campaignctl:unprotect"]) == ("up", "true")
+    # Only the protected cluster and archive bucket are updated: nothing comes back.
+    targets = [up.args[i + 1] for i, w in enumerate(up.args) if w == "--target"]
+    assert sorted(t.rpartition("::")[2] for t in targets) == ["archives", "mysql"]
     assert destroyed.kind == "destroy" and "--exclude-protected" not in destroyed.args
 
 

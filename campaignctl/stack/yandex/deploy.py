@@ -374,7 +374,16 @@ def destroy(
     """
     if include_protected:
         stack.set_config(f"{CONFIG_NAMESPACE}:{UNPROTECT_KEY}", _plain("true"))
-        stack.up(on_output=on_output)
+        # Only the protected resources are updated (protection and deletion protection
+        # off): a whole update would first bring back what an earlier `down` destroyed,
+        # functions and triggers that take registrations and send SMS again.
+        protected = [
+            str(r["urn"])
+            for r in (stack.export_stack().deployment or {}).get("resources") or []
+            if r.get("protect")
+        ]
+        if protected:
+            stack.up(on_output=on_output, target=protected)
         stack.destroy(on_output=on_output)
     else:
         stack.destroy(on_output=on_output, exclude_protected=True)
