@@ -115,7 +115,8 @@ def down(
         if cloud is not None:
             url = cloud.database_url()
             cloud.fetch_draws()
-        with campaign_store(campaign, url) as (engine, sealer):
+        # The cloud's database is read as it is: its functions own its schema.
+        with campaign_store(campaign, url, migrate=cloud is None) as (engine, sealer):
             archive = build_archive(campaign, engine, sealer, at)
     except (SQLAlchemyError, BotoCoreError, ClientError) as exc:
         where = "the cloud's database or reports bucket" if cloud else "the state database"

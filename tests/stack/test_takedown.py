@@ -14,7 +14,10 @@ from urllib.parse import unquote
 
 import boto3  # type: ignore[import-untyped]
 import pytest
+from pulumi.automation import CommandResult
+from pulumi.automation.errors import create_command_error
 
+from campaignctl.errors import UserError
 from campaignctl.model import Campaign
 from campaignctl.spec import load_campaign
 from campaignctl.stack.yandex.coldstart import ROOT_CA
@@ -144,3 +147,28 @@ def test_a_stack_never_deployed_has_nothing_to_archive(
     campaign = load_campaign(tmp_path / "c" / "campaign.yaml")
     with pytest.raises(NothingDeployed, match="has no MySQL cluster"):
         YandexTakedown.open(campaign, command=EmulatedCli()).database_url()
+
+
+class FailingDestroy(EmulatedCli):
+    def run(self, args: list[str], cwd: str, additional_env: Any, *rest: Any) -> Any:
+        if "destroy" in args:
+            raise create_command_error(
+                CommandResult("", "error: deleting cluster: PermissionDenied", 255)
+            )
+        return super().run(args, cwd, additional_env, *rest)
+
+
+def test_a_failed_destroy_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, s3_endpoint: str
+) -> None:
+    for name, value in READY.items():
+        monkeypatch.setenv(name, value)
+    shutil.copytree(campaign_path(MAIN).parent, tmp_path / "c")
+    campaign = load_campaign(tmp_path / "c" / "campaign.yaml")
+    cli = FailingDestroy(resources=_state(campaign))
+    deploy(campaign, certificate_id="fpq123", command=cli)
+    with pytest.raises(UserError) as caught:
+        YandexTakedown.open(campaign, command=cli).destroy(include_protected=False)
+    text = caught.value.render()
+    assert "Pulumi could not destroy the stack" in text and "PermissionDenied" in text
+    assert "no local data was destroyed" in text

@@ -7,6 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, inspect
 from typer.testing import CliRunner
 
 from campaignctl.cli.main import app
@@ -179,3 +180,20 @@ def test_an_unreachable_cloud_database_archives_and_destroys_nothing(
     assert cloud.destroyed == []
     assert _state_files(drawn) == before
     assert not list((drawn.campaign.folder / "archive").glob("*.tar.gz"))
+
+
+@pytest.mark.mariadb
+def test_a_cloud_database_of_another_schema_is_read_never_migrated(
+    runner: CliRunner, drawn: Seeder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with mariadb_url() as url:  # an empty database: not at this version's schema
+        cloud = StubCloud(url, ())
+        monkeypatch.setattr(YandexTakedown, "open", classmethod(lambda cls, *a, **k: cloud))
+        spec = str(drawn.campaign.source)
+        result = runner.invoke(app, ["down", spec, "--target", "yandex", "--force", "--yes"])
+        assert result.exit_code == 1, result.output
+        assert "schema is not the one this campaignctl knows" in result.output
+        assert cloud.destroyed == []
+        engine = create_engine(url)
+        assert not inspect(engine).get_table_names()  # nothing was created in it
+        engine.dispose()

@@ -113,7 +113,21 @@ class YandexTakedown:
         return written
 
     def destroy(self, *, include_protected: bool) -> tuple[Leftover, ...]:
-        return destroy(self.stack, include_protected=include_protected, on_output=self.on_output)
+        from pulumi.automation.errors import CommandError  # noqa: PLC0415
+
+        try:
+            return destroy(
+                self.stack, include_protected=include_protected, on_output=self.on_output
+            )
+        except CommandError as exc:
+            raise UserError(
+                f"Pulumi could not destroy the stack {self.campaign.slug}: "
+                f"{str(exc).strip().splitlines()[-1][:300]}",
+                hint="the archive is written and no local data was destroyed; the stack's "
+                "state says what still exists (pulumi stack --show-urns in "
+                ".campaignctl/pulumi-workspace); run down again once the cause is fixed",
+                path=self.campaign.source,
+            ) from None
 
     def kept_cost(self) -> CloudEstimate:
         from campaignctl.stack.yandex.offline import run_offline  # noqa: PLC0415 - Pulumi mocks
