@@ -269,11 +269,11 @@ def test_a_failed_draw_is_visible_then_drawn_by_the_catch_up(
     assert 'campaignctl_draws_overdue{round="week-01"} 1' in exposition(data, queue)
     assert "Overdue draws (1)" in render_dashboard(data, None)
 
-    # Ten minutes later the catch-up timer draws it; nothing else is drawn twice.
+    # Five minutes later the catch-up timer draws it; nothing else is drawn twice.
     monkeypatch.setattr(draws_service, "draw_round", real)
-    tick["messages"][0]["event_metadata"]["created_at"] = "2027-06-17T09:10:00.000Z"
+    tick["messages"][0]["event_metadata"]["created_at"] = "2027-06-17T09:05:00.000Z"
     assert handler.timer(tick, CONTEXT)["ran"] == ["draw:week-01"]
-    tick["messages"][0]["event_metadata"]["created_at"] = "2027-06-17T09:20:00.000Z"
+    tick["messages"][0]["event_metadata"]["created_at"] = "2027-06-17T09:15:00.000Z"
     assert handler.timer(tick, CONTEXT)["ran"] == []
     data = load_dashboard(campaign, queue, now=late)
     assert data.overdue_draws == []

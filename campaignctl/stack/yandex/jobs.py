@@ -31,7 +31,7 @@ from sqlalchemy import select
 from campaignctl.runtime.context import RuntimeContext
 from campaignctl.runtime.worker import PURGE_COUNTERS
 from campaignctl.stack.yandex.artefacts import DRAWS_PREFIX, REPORTS_PREFIX, ReportsBucket
-from campaignctl.stack.yandex.schedule import fires_at, timers
+from campaignctl.stack.yandex.schedule import CATCH_UP_AFTER, fires_at, timers
 
 log = logging.getLogger(__name__)
 
@@ -58,21 +58,14 @@ def run_due(
     skipped: list[str] = []
     failed: list[str] = []
     outputs: list[Output] = []
-    draws: list[str] = []
-    for timer in timers(ctx.campaign):
-        if not fires_at(timer.cron, at):
-            continue
-        if timer.job == "report":
-            try:
-                outputs.append(_report(ctx, at))
-                ran.append("report")
-            except Exception as exc:
-                log.exception("the daily report failed")
-                failed.append(f"report: {exc}")
-        elif timer.job.startswith("draw:"):
-            draws.append(timer.job.removeprefix("draw:"))
-        elif timer.job == "catch-up":
-            draws += [d for d in overdue_rounds(ctx, at) if d not in draws]
+    report, draws = _due(ctx, at, failed)
+    if report:
+        try:
+            outputs.append(_report(ctx, at))
+            ran.append("report")
+        except Exception as exc:
+            log.exception("the daily report failed")
+            failed.append(f"report: {exc}")
     for round_id in draws:
         try:
             drawn, output = _draw(ctx, round_id, at)
@@ -91,6 +84,27 @@ def run_due(
     if failed:
         raise JobsFailed("; ".join(failed))
     return {"at": at.isoformat(), "ran": ran, "skipped": skipped, "uploaded": uploaded}
+
+
+def _due(ctx: RuntimeContext, at: datetime, failed: list[str]) -> tuple[bool, list[str]]:
+    """Whether the report is due at ``at``, and the rounds to draw (their own timers'
+    first, then the catch-up's overdue ones)."""
+    report = False
+    draws: list[str] = []
+    for timer in timers(ctx.campaign):
+        if not fires_at(timer.cron, at):
+            continue
+        if timer.job == "report":
+            report = True
+        elif timer.job.startswith("draw:"):
+            draws.append(timer.job.removeprefix("draw:"))
+        elif timer.job == "catch-up":
+            try:
+                draws += [d for d in overdue_rounds(ctx, at - CATCH_UP_AFTER) if d not in draws]
+            except Exception as exc:
+                log.exception("the draws' catch-up could not read the rounds")
+                failed.append(f"catch-up: {exc}")
+    return report, draws
 
 
 def overdue_rounds(ctx: RuntimeContext, at: datetime) -> list[str]:

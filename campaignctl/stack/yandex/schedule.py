@@ -7,7 +7,7 @@ evaluated in UTC, with ``?`` in exactly one of day-of-month and day-of-week.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from campaignctl.model import Campaign
@@ -17,10 +17,13 @@ REPORT_LOCAL_TIME = time(9, 0)
 """The daily report runs at 09:00 in the campaign's time zone."""
 RELAY_CRON = "* * ? * * *"
 """The outbox relay runs every minute (the finest a timer trigger fires)."""
-CATCH_UP_CRON = "0,10,20,30,40,50 * ? * * *"
-"""Every ten minutes the jobs function draws any round whose moment has passed and that is
-not drawn: a draw whose own timer failed (the database away, an instance killed) happens
-at the next of these instead of never."""
+CATCH_UP_CRON = "5,15,25,35,45,55 * ? * * *"
+"""Every ten minutes the jobs function draws any round whose moment passed at least
+:data:`CATCH_UP_AFTER` ago and that is not drawn: a draw whose own timer failed (the
+database away, an instance killed) happens at the next of these instead of never. Off the
+whole hour and not on a just-due round, so that it does not run beside the daily report's
+or a draw's own timer (each trigger's call runs every job due that minute)."""
+CATCH_UP_AFTER = timedelta(minutes=5)
 
 _RANGES = (("minute", 0, 59), ("hour", 0, 23), ("day", 1, 31), ("month", 1, 12))
 
